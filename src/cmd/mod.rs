@@ -1,0 +1,142 @@
+//! Running a parsed command: one module per area of commands.
+//!
+//! Commands write through a [`Console`], so tests can capture both streams.
+
+mod create;
+mod objects;
+mod policy;
+
+use std::io::Write;
+
+use crate::cli::{Command, Connection};
+use crate::error::{Error, Result};
+
+/// Where a command's output goes.
+pub struct Console<'a> {
+    pub out: &'a mut dyn Write,
+    pub err: &'a mut dyn Write,
+}
+
+impl Console<'_> {
+    /// One line on stdout.
+    pub fn line(&mut self, text: &str) -> Result<()> {
+        writeln!(self.out, "{text}").map_err(write_error)
+    }
+
+    /// One line on stderr (stdout is flushed first, so the two interleave in order).
+    pub fn note(&mut self, text: &str) -> Result<()> {
+        self.out.flush().map_err(write_error)?;
+        writeln!(self.err, "{text}").map_err(write_error)
+    }
+}
+
+/// A failed write to the console; a closed pipe ends the program quietly.
+pub fn write_error(e: std::io::Error) -> Error {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Error::BrokenPipe
+    } else {
+        Error::runtime(format!("cannot write output: {e}"))
+    }
+}
+
+pub fn run(command: Command, console: &mut Console) -> Result<()> {
+    match command {
+        Command::Policy(args) => policy::run(&args, console),
+        Command::Create(args) => create::run(args, console),
+        Command::PutObjects(args) => objects::put_objects(args, console),
+        Command::DeleteObjects(args) => objects::delete_objects(args, console),
+        Command::SetBucketPolicy(args) => {
+            check_connection(&args.connection)?;
+            if args.allow_all_get && args.policy_file.is_some() {
+                return Err(Error::runtime(
+                    "Cannot pass both --allow-all-get and --policy-file",
+                ));
+            }
+            not_implemented("set-bucket-policy")
+        }
+        Command::SetPublicAccessBlock(args) => {
+            check_connection(&args.connection)?;
+            let s = args.settings;
+            let nothing = [
+                s.block_public_acls,
+                s.ignore_public_acls,
+                s.block_public_policy,
+                s.restrict_public_buckets,
+            ]
+            .iter()
+            .all(Option::is_none);
+            if !args.allow_public_access && nothing {
+                return Err(Error::runtime(
+                    "No valid options provided. Use --help to see available options.",
+                ));
+            }
+            not_implemented("set-public-access-block")
+        }
+        Command::Localserver(args) => {
+            check_read_write(args.read_only, args.write_only)?;
+            check_connection(&args.connection)?;
+            not_implemented("localserver")
+        }
+        other => {
+            let name = other.name();
+            check_connection(connection_of(&other))?;
+            not_implemented(name)
+        }
+    }
+}
+
+fn connection_of(command: &Command) -> &Connection {
+    match command {
+        Command::DebugBucket(a)
+        | Command::GetBucketPolicy(a)
+        | Command::GetCorsPolicy(a)
+        | Command::GetPublicAccessBlock(a) => &a.connection,
+        Command::DeleteUser { connection, .. }
+        | Command::ListUserPolicies { connection, .. }
+        | Command::ListUsers { connection, .. }
+        | Command::Whoami(connection) => connection,
+        Command::GetObject(a) => &a.connection,
+        Command::GetObjects(a) => &a.connection,
+        Command::ListBucket(a) => &a.connection,
+        Command::ListBuckets(a) => &a.connection,
+        Command::ListRoles(a) => &a.connection,
+        Command::PutObject(a) => &a.connection,
+        Command::SetCorsPolicy(a) => &a.connection,
+        Command::Create(a) => &a.connection,
+        Command::DeleteObjects(a) => &a.connection,
+        Command::Localserver(a) => &a.connection,
+        Command::PutObjects(a) => &a.connection,
+        Command::SetBucketPolicy(a) => &a.connection,
+        Command::SetPublicAccessBlock(a) => &a.connection,
+        Command::Policy(_) => unreachable!("policy takes no connection options"),
+    }
+}
+
+fn not_implemented(name: &str) -> Result<()> {
+    Err(Error::runtime(format!("{name} is not implemented yet")))
+}
+
+/// `--auth` excludes the key options; upstream checks this when a client is built.
+pub fn check_connection(connection: &Connection) -> Result<()> {
+    let given = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.is_empty());
+    if connection.auth.is_some()
+        && (given(&connection.access_key)
+            || given(&connection.secret_key)
+            || given(&connection.session_token))
+    {
+        return Err(Error::runtime(
+            "--auth cannot be used with --access-key, --secret-key or --session-token",
+        ));
+    }
+    Ok(())
+}
+
+/// `create` and `localserver` refuse both flags (and, as a fix, so does `policy`).
+pub fn check_read_write(read_only: bool, write_only: bool) -> Result<()> {
+    if read_only && write_only {
+        return Err(Error::runtime(
+            "Cannot use --read-only and --write-only at the same time",
+        ));
+    }
+    Ok(())
+}
