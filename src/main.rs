@@ -31,7 +31,7 @@ fn main() {
                 out: &mut out,
                 err: &mut err,
             };
-            cmd::run(command, &mut console)
+            cmd::run(*command, &mut console)
         }
         Err(e) => Err(e),
     };

@@ -141,10 +141,9 @@ fn break_long_word(chunks: &mut [String], line: &mut Vec<String>, len: usize, wi
     let chars: Vec<char> = chunk.chars().collect();
     let mut end = space_left;
     if chars.len() > space_left {
-        if let Some(hyphen) = chars[..space_left].iter().rposition(|&c| c == '-') {
-            if hyphen > 0 && chars[..hyphen].iter().any(|&c| c != '-') {
-                end = hyphen + 1;
-            }
+        let hyphen = chars[..space_left].iter().rposition(|&c| c == '-');
+        if let Some(h) = hyphen.filter(|&h| h > 0 && chars[..h].iter().any(|&c| c != '-')) {
+            end = h + 1;
         }
     }
     let end = end.min(chars.len());

@@ -29,7 +29,7 @@ pub enum Invocation {
     /// Print to stdout and exit 0.
     Help(String),
     Version,
-    Run(Command),
+    Run(Box<Command>),
 }
 
 /// The credential and connection options shared by every AWS command.
@@ -355,7 +355,7 @@ pub fn parse(prog: &str, args: Vec<OsString>) -> Result<Invocation, Error> {
         .unwrap_or_default();
     match parse_command(spec, rest)? {
         Parsed::Help => Ok(Invocation::Help(help::command_help(prog, spec))),
-        Parsed::Matches(m) => Ok(Invocation::Run(build(spec.name, m))),
+        Parsed::Matches(m) => Ok(Invocation::Run(Box::new(build(spec.name, m)))),
     }
 }
 
@@ -585,5 +585,125 @@ fn build(name: &str, mut m: Matches) -> Command {
         }),
         "whoami" => Command::Whoami(connection(m)),
         other => unreachable!("command {other} is in the spec table but has no builder"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_args(args: &[&str]) -> Result<Invocation, Error> {
+        parse("s3-credentials", args.iter().map(OsString::from).collect())
+    }
+
+    fn command(args: &[&str]) -> Command {
+        match parse_args(args) {
+            Ok(Invocation::Run(c)) => *c,
+            other => panic!("{args:?} did not parse to a command: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_command_in_the_table_builds() {
+        let samples: &[&[&str]] = &[
+            &["create", "b"],
+            &["debug-bucket", "b"],
+            &["delete-objects", "b"],
+            &["delete-user", "u"],
+            &["get-bucket-policy", "b"],
+            &["get-cors-policy", "b"],
+            &["get-object", "b", "k"],
+            &["get-objects", "b"],
+            &["get-public-access-block", "b"],
+            &["list-bucket", "b"],
+            &["list-buckets"],
+            &["list-roles"],
+            &["list-user-policies"],
+            &["list-users"],
+            &["localserver", "b", "-d", "1h"],
+            &["policy", "b"],
+            &["put-object", "b", "k", "-"],
+            &["put-objects", "b", "x"],
+            &["set-bucket-policy", "b"],
+            &["set-cors-policy", "b"],
+            &["set-public-access-block", "b"],
+            &["whoami"],
+        ];
+        assert_eq!(samples.len(), spec::COMMANDS.len());
+        for args in samples {
+            assert_eq!(command(args).name(), args[0]);
+        }
+    }
+
+    #[test]
+    fn short_h_is_allowed_header_in_set_cors_policy() {
+        let Command::SetCorsPolicy(a) = command(&[
+            "set-cors-policy",
+            "b",
+            "-h",
+            "Authorization",
+            "-m",
+            "GET",
+            "-m",
+            "PUT",
+            "--max-age-seconds",
+            " 1_0 ",
+        ]) else {
+            panic!("wrong command")
+        };
+        assert_eq!(a.allowed_headers, ["Authorization"]);
+        assert_eq!(a.allowed_methods, ["GET", "PUT"]);
+        assert_eq!(a.max_age_seconds, Some(10));
+    }
+
+    #[test]
+    fn defaults_and_list_format_precedence() {
+        let Command::Localserver(a) = command(&["localserver", "b", "-d", "15m"]) else {
+            panic!()
+        };
+        assert_eq!(
+            (a.port, a.host.as_str(), a.prefix.as_str(), a.duration),
+            (8094, "localhost", "*", 900)
+        );
+        let fmt = |extra: &[&str]| {
+            let mut args = vec!["list-users"];
+            args.extend_from_slice(extra);
+            match command(&args) {
+                Command::ListUsers { format, .. } => format,
+                _ => panic!(),
+            }
+        };
+        assert_eq!(fmt(&[]), ListFormat::Json);
+        assert_eq!(fmt(&["--csv"]), ListFormat::Csv);
+        assert_eq!(fmt(&["--csv", "--tsv"]), ListFormat::Tsv);
+        assert_eq!(fmt(&["--tsv", "--nl", "--csv"]), ListFormat::Nl);
+    }
+
+    #[test]
+    fn set_public_access_block_keeps_only_given_settings() {
+        let Command::SetPublicAccessBlock(a) = command(&[
+            "set-public-access-block",
+            "b",
+            "--restrict-public-buckets",
+            "no",
+            "--block-public-acls",
+            "true",
+        ]) else {
+            panic!()
+        };
+        assert_eq!(
+            a.settings,
+            PublicAccessBlock {
+                block_public_acls: Some(true),
+                ignore_public_acls: None,
+                block_public_policy: None,
+                restrict_public_buckets: Some(false),
+            }
+        );
+    }
+
+    #[test]
+    fn no_arguments_is_its_own_error() {
+        assert_eq!(parse_args(&[]).unwrap_err(), Error::NoArguments);
     }
 }

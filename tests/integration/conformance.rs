@@ -1,0 +1,119 @@
+//! Replays every recorded case in `fixtures/conformance/cases`: stdout byte for
+//! byte, the exit code, and the final `Error:` line must equal the Python tool's.
+//! Full stderr identity is counted and must hold too.
+
+use crate::common::{BIN, TempDir, copy_tree, fixtures, last_line, run_in};
+use s3_credentials::json::{self, Value};
+use std::process::Command;
+
+fn case_args(dir: &std::path::Path) -> Vec<String> {
+    let text = std::fs::read_to_string(dir.join("args.json")).expect("args.json");
+    match json::parse(&text).expect("args.json is JSON") {
+        Value::Array(items) => items
+            .iter()
+            .map(|v| v.as_str_lossy().expect("args are strings"))
+            .collect(),
+        other => panic!("args.json is not an array: {other:?}"),
+    }
+}
+
+#[test]
+fn every_recorded_case_matches_the_python_tool() {
+    let root = fixtures().join("conformance/cases");
+    let mut ids: Vec<String> = std::fs::read_dir(&root)
+        .expect("cases dir")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.chars().all(|c| c.is_ascii_digit()))
+        .collect();
+    ids.sort();
+    assert!(
+        ids.len() >= 95,
+        "expected the whole corpus, found {}",
+        ids.len()
+    );
+
+    let mut failures = Vec::new();
+    let mut stderr_identical = 0;
+    for id in &ids {
+        let case = root.join(id);
+        let args = case_args(&case);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let stdin = std::fs::read(case.join("stdin")).unwrap_or_default();
+        let want_out = std::fs::read(case.join("stdout")).expect("stdout");
+        let want_err = std::fs::read(case.join("stderr")).expect("stderr");
+        let want_code: i32 = std::fs::read_to_string(case.join("exit_code"))
+            .expect("exit_code")
+            .trim()
+            .parse()
+            .expect("exit code is a number");
+        let work = TempDir::new("case");
+        if case.join("files").is_dir() {
+            copy_tree(&case.join("files"), &work.0);
+        }
+        let got = run_in(&work.0, &args, &stdin);
+        let mut problems = Vec::new();
+        if got.status.code() != Some(want_code) {
+            problems.push(format!("exit {:?} != {want_code}", got.status.code()));
+        }
+        if got.stdout != want_out {
+            problems.push(format!(
+                "stdout differs:\n--- want\n{}\n--- got\n{}",
+                String::from_utf8_lossy(&want_out),
+                String::from_utf8_lossy(&got.stdout)
+            ));
+        }
+        if want_code != 0 && last_line(&got.stderr) != last_line(&want_err) {
+            problems.push(format!(
+                "error line {:?} != {:?}",
+                last_line(&got.stderr),
+                last_line(&want_err)
+            ));
+        }
+        if got.stderr == want_err {
+            stderr_identical += 1;
+        } else {
+            problems.push(format!(
+                "stderr differs:\n--- want\n{}\n--- got\n{}",
+                String::from_utf8_lossy(&want_err),
+                String::from_utf8_lossy(&got.stderr)
+            ));
+        }
+        if !problems.is_empty() {
+            failures.push(format!("case {id} {args:?}: {}", problems.join("; ")));
+        }
+    }
+    eprintln!(
+        "conformance: {} of {} cases pass; stderr byte-identical in {stderr_identical}",
+        ids.len() - failures.len(),
+        ids.len()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn every_help_text_matches_the_python_tool() {
+    let help = fixtures().join("conformance/help");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&help).expect("help dir") {
+        let path = entry.expect("entry").path();
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        if path.extension().is_none_or(|e| e != "txt") || name.ends_with(".stderr") {
+            continue;
+        }
+        let args: Vec<&str> = if name == "_top" {
+            vec!["--help"]
+        } else {
+            vec![name.as_str(), "--help"]
+        };
+        let out = Command::new(BIN).args(&args).output().expect("run");
+        assert_eq!(out.status.code(), Some(0), "{name}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            std::fs::read_to_string(&path).unwrap(),
+            "help for {name}"
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 23, "the top-level help and 22 commands");
+}
