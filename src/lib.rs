@@ -5,9 +5,12 @@
 //! it, `policy` and `json` build and render documents, and `main` maps the result
 //! to an exit code.
 
+pub mod aws;
 pub mod cli;
 pub mod cmd;
+pub mod env;
 pub mod error;
 pub mod json;
+pub mod output;
 pub mod policy;
 pub mod pyrepr;

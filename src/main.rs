@@ -6,6 +6,7 @@ use std::path::Path;
 
 use s3_credentials::cli::{self, Invocation, spec};
 use s3_credentials::cmd;
+use s3_credentials::env::Env;
 use s3_credentials::error::{Error, Scope};
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -31,7 +32,7 @@ fn main() {
                 out: &mut out,
                 err: &mut err,
             };
-            cmd::run(*command, &mut console)
+            cmd::run(*command, &Env::from_process(), &mut console)
         }
         Err(e) => Err(e),
     };

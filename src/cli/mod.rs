@@ -14,8 +14,8 @@ mod suggest;
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-pub use convert::InputFile;
 use convert::Val;
+pub use convert::{InputFile, os_message};
 use parse::{Matches, Parsed, append_suggestion, no_such_option, parse_command};
 
 use crate::error::{Error, Scope};
@@ -40,6 +40,8 @@ pub struct Connection {
     pub session_token: Option<String>,
     pub endpoint_url: Option<String>,
     pub auth: Option<InputFile>,
+    pub region: Option<String>,
+    pub debug: bool,
 }
 
 /// `--nl`, `--csv`, `--tsv`; `--nl` beats `--tsv`, which beats `--csv`.
@@ -366,6 +368,8 @@ fn connection(m: &mut Matches) -> Connection {
         session_token: m.text("session-token"),
         endpoint_url: m.text("endpoint-url"),
         auth: take_file(m, "auth"),
+        region: m.text("region"),
+        debug: m.flag("debug"),
     }
 }
 

@@ -38,6 +38,8 @@ pub struct Opt {
     pub required: bool,
     pub metavar: &'static str,
     pub help: &'static str,
+    /// Not in the Python tool (see COMPATIBILITY.md).
+    pub extension: bool,
 }
 
 impl Opt {
@@ -98,6 +100,7 @@ const fn flag(long: &'static str, help: &'static str) -> Opt {
         required: false,
         metavar: "",
         help,
+        extension: false,
     }
 }
 
@@ -114,6 +117,7 @@ const fn value(long: &'static str, kind: Kind, metavar: &'static str, help: &'st
         required: false,
         metavar,
         help,
+        extension: false,
     }
 }
 
@@ -128,6 +132,10 @@ impl Opt {
     }
     const fn required(mut self) -> Opt {
         self.required = true;
+        self
+    }
+    const fn extension(mut self) -> Opt {
+        self.extension = true;
         self
     }
 }
@@ -163,6 +171,16 @@ pub const CONNECTION: &[Opt] = &[
         "Path to JSON/INI file containing credentials",
     )
     .short('a'),
+    text(
+        "region",
+        "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then us-east-1)",
+    )
+    .extension(),
+    flag(
+        "debug",
+        "Print each HTTP request and response on stderr, secrets redacted",
+    )
+    .extension(),
 ];
 
 const LIST_FORMAT: &[Opt] = &[

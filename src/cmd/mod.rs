@@ -3,12 +3,14 @@
 //! Commands write through a [`Console`], so tests can capture both streams.
 
 mod create;
+mod identity;
 mod objects;
 mod policy;
 
 use std::io::Write;
 
 use crate::cli::{Command, Connection};
+use crate::env::Env;
 use crate::error::{Error, Result};
 
 /// Where a command's output goes.
@@ -39,8 +41,12 @@ pub fn write_error(e: std::io::Error) -> Error {
     }
 }
 
-pub fn run(command: Command, console: &mut Console) -> Result<()> {
+pub fn run(command: Command, env: &Env, console: &mut Console) -> Result<()> {
     match command {
+        Command::Whoami(connection) => identity::whoami(connection, env, console),
+        Command::ListUsers { format, connection } => {
+            identity::list_users(format, connection, env, console)
+        }
         Command::Policy(args) => policy::run(&args, console),
         Command::Create(args) => create::run(args, console),
         Command::PutObjects(args) => objects::put_objects(args, console),

@@ -1,0 +1,183 @@
+//! Client settings resolved once per run from the command line and the
+//! environment: region, endpoints, retries, trust anchors, debug output.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::endpoint::{self, Addressing, ProfileEndpoints, Service};
+use crate::cli::Connection;
+use crate::env::Env;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryMode {
+    Legacy,
+    Standard,
+    Adaptive,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub region: String,
+    pub iam_url: Option<String>,
+    pub sts_url: Option<String>,
+    pub s3_url: Option<String>,
+    pub addressing: Addressing,
+    pub retry_mode: RetryMode,
+    /// Total attempts per call, first one included.
+    pub max_attempts: u32,
+    pub ca_bundle: Option<PathBuf>,
+    pub debug: bool,
+    pub connect_timeout: Duration,
+    pub read_timeout: Duration,
+}
+
+impl Settings {
+    pub fn endpoint_url(&self, service: Service) -> Option<&str> {
+        match service {
+            Service::Iam => self.iam_url.as_deref(),
+            Service::Sts => self.sts_url.as_deref(),
+            Service::S3 => self.s3_url.as_deref(),
+        }
+    }
+
+    /// Settings from the options and environment; errors are one-line messages.
+    pub fn resolve(connection: &Connection, env: &Env) -> Result<Settings, String> {
+        let region = connection
+            .region
+            .as_deref()
+            .filter(|r| !r.is_empty())
+            .or_else(|| env.non_empty("AWS_REGION"))
+            .or_else(|| env.non_empty("AWS_DEFAULT_REGION"))
+            .unwrap_or("us-east-1")
+            .to_string();
+        if !endpoint::valid_region(&region) {
+            return Err(format!(
+                "Invalid region {region:?}: a region is letters, digits and hyphens, e.g. us-east-1"
+            ));
+        }
+        let profile = ProfileEndpoints::default();
+        let url = |service: Service| -> Result<Option<String>, String> {
+            let url = endpoint::configured_url(
+                service.id(),
+                connection.endpoint_url.as_deref(),
+                env,
+                &profile,
+            );
+            match url {
+                Some(u) => check_url(&u).map(Some),
+                None => Ok(None),
+            }
+        };
+        let retry_mode = match env.non_empty("AWS_RETRY_MODE") {
+            None | Some("standard") => RetryMode::Standard,
+            Some("legacy") => RetryMode::Legacy,
+            Some("adaptive") => RetryMode::Adaptive,
+            Some(other) => {
+                return Err(format!(
+                    "Invalid AWS_RETRY_MODE {other:?}: use legacy, standard or adaptive"
+                ));
+            }
+        };
+        let max_attempts = match env.non_empty("AWS_MAX_ATTEMPTS") {
+            None => match retry_mode {
+                RetryMode::Legacy => 5,
+                _ => 3,
+            },
+            Some(v) => match v.trim().parse::<u32>() {
+                Ok(n) if n >= 1 => n,
+                _ => {
+                    return Err(format!(
+                        "Invalid AWS_MAX_ATTEMPTS {v:?}: it must be a whole number of at least 1"
+                    ));
+                }
+            },
+        };
+        Ok(Settings {
+            iam_url: url(Service::Iam)?,
+            sts_url: url(Service::Sts)?,
+            s3_url: url(Service::S3)?,
+            region,
+            addressing: Addressing::Auto,
+            retry_mode,
+            max_attempts,
+            ca_bundle: env.non_empty("AWS_CA_BUNDLE").map(PathBuf::from),
+            debug: connection.debug,
+            connect_timeout: Duration::from_secs(60),
+            read_timeout: Duration::from_secs(60),
+        })
+    }
+}
+
+/// An endpoint URL must be http(s) with a host.
+fn check_url(url: &str) -> Result<String, String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    match rest {
+        Some(r) if !r.is_empty() && !r.starts_with('/') && !r.contains(char::is_whitespace) => {
+            Ok(url.to_string())
+        }
+        _ => Err(format!(
+            "Invalid endpoint URL {url:?}: it must start with http:// or https:// and name a host"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conn() -> Connection {
+        Connection::default()
+    }
+
+    #[test]
+    fn region_precedence() {
+        let env = Env::from_pairs([
+            ("AWS_REGION", "eu-west-1"),
+            ("AWS_DEFAULT_REGION", "eu-west-2"),
+        ]);
+        assert_eq!(
+            Settings::resolve(&conn(), &env).unwrap().region,
+            "eu-west-1"
+        );
+        let env = Env::from_pairs([("AWS_DEFAULT_REGION", "eu-west-2")]);
+        assert_eq!(
+            Settings::resolve(&conn(), &env).unwrap().region,
+            "eu-west-2"
+        );
+        assert_eq!(
+            Settings::resolve(&conn(), &Env::default()).unwrap().region,
+            "us-east-1"
+        );
+        let mut c = conn();
+        c.region = Some("ap-south-1".into());
+        assert_eq!(Settings::resolve(&c, &env).unwrap().region, "ap-south-1");
+        c.region = Some("not a region".into());
+        assert!(Settings::resolve(&c, &env).is_err());
+    }
+
+    #[test]
+    fn endpoint_urls_and_retries() {
+        let env = Env::from_pairs([
+            ("AWS_ENDPOINT_URL", "http://global:1"),
+            ("AWS_ENDPOINT_URL_STS", "http://sts:2"),
+            ("AWS_MAX_ATTEMPTS", "5"),
+        ]);
+        let s = Settings::resolve(&conn(), &env).unwrap();
+        assert_eq!(s.endpoint_url(Service::Sts), Some("http://sts:2"));
+        assert_eq!(s.endpoint_url(Service::Iam), Some("http://global:1"));
+        assert_eq!(s.max_attempts, 5);
+        let mut c = conn();
+        c.endpoint_url = Some("ftp://x".into());
+        assert!(
+            Settings::resolve(&c, &Env::default())
+                .unwrap_err()
+                .contains("Invalid endpoint URL")
+        );
+        let bad = Env::from_pairs([("AWS_MAX_ATTEMPTS", "0")]);
+        assert!(Settings::resolve(&conn(), &bad).is_err());
+        let legacy = Env::from_pairs([("AWS_RETRY_MODE", "legacy")]);
+        assert_eq!(Settings::resolve(&conn(), &legacy).unwrap().max_attempts, 5);
+    }
+}
