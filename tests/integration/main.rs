@@ -1,8 +1,15 @@
 //! The one integration-test binary: runs the real `s3-credentials` executable.
 //!
 //! `conformance` replays outputs recorded from the Python tool; `cli` checks the
-//! command-line rules of the spec that the recorded sample does not cover.
+//! command-line rules of the spec that the recorded sample does not cover;
+//! `identity` runs commands end to end against moto (`moto`) with signature
+//! checking on, and against a scripted server (`fake`) for faults; `redirect`
+//! drives the client library against the scripted server.
 
 mod cli;
 mod common;
 mod conformance;
+mod fake;
+mod identity;
+mod moto;
+mod redirect;

@@ -1,0 +1,119 @@
+//! A scripted HTTP server for what moto cannot do: fault injection and exact
+//! request sequences. It answers a queue of canned responses and records requests.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub method: String,
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Recorded {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+pub struct Canned {
+    pub status: u16,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: String,
+}
+
+pub fn canned(status: u16, body: &str) -> Canned {
+    Canned {
+        status,
+        headers: Vec::new(),
+        body: body.to_string(),
+    }
+}
+
+pub struct FakeServer {
+    pub url: String,
+    pub requests: Arc<Mutex<Vec<Recorded>>>,
+    _thread: JoinHandle<()>,
+}
+
+impl FakeServer {
+    /// Serves `responses` in order, one per connection, then stops accepting.
+    pub fn start(responses: Vec<Canned>) -> FakeServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::clone(&requests);
+        let thread = std::thread::spawn(move || {
+            for response in responses {
+                let Ok((stream, _)) = listener.accept() else {
+                    return;
+                };
+                let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+                let mut line = String::new();
+                if reader.read_line(&mut line).is_err() {
+                    continue;
+                }
+                let mut parts = line.split_whitespace();
+                let method = parts.next().unwrap_or("").to_string();
+                let path = parts.next().unwrap_or("").to_string();
+                let mut headers = Vec::new();
+                loop {
+                    let mut h = String::new();
+                    if reader.read_line(&mut h).is_err() || h.trim().is_empty() {
+                        break;
+                    }
+                    if let Some((k, v)) = h.trim_end().split_once(':') {
+                        headers.push((k.trim().to_string(), v.trim().to_string()));
+                    }
+                }
+                let length: usize = headers
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+                    .and_then(|(_, v)| v.parse().ok())
+                    .unwrap_or(0);
+                let mut body = vec![0; length];
+                let _ = reader.read_exact(&mut body);
+                seen.lock().unwrap().push(Recorded {
+                    method: method.clone(),
+                    path,
+                    headers,
+                    body,
+                });
+                let mut out = stream;
+                let mut text = format!(
+                    "HTTP/1.1 {} X\r\nConnection: close\r\nContent-Length: {}\r\n",
+                    response.status,
+                    if method == "HEAD" {
+                        0
+                    } else {
+                        response.body.len()
+                    }
+                );
+                for (k, v) in &response.headers {
+                    text.push_str(&format!("{k}: {v}\r\n"));
+                }
+                text.push_str("\r\n");
+                if method != "HEAD" {
+                    text.push_str(&response.body);
+                }
+                let _ = out.write_all(text.as_bytes());
+            }
+        });
+        FakeServer {
+            url,
+            requests,
+            _thread: thread,
+        }
+    }
+
+    pub fn recorded(&self) -> Vec<Recorded> {
+        self.requests.lock().unwrap().clone()
+    }
+}
