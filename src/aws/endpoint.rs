@@ -100,6 +100,15 @@ pub struct Endpoint {
     pub signing_region: String,
 }
 
+/// The region that signs for `region` (`aws-global` is us-east-1).
+fn signing_region(region: &str) -> String {
+    if region == "aws-global" {
+        "us-east-1".into()
+    } else {
+        region.to_string()
+    }
+}
+
 /// Is `--region` (or the env) a usable region name? (letters, digits, hyphens)
 pub fn valid_region(region: &str) -> bool {
     !region.is_empty()
@@ -117,7 +126,7 @@ pub fn service_endpoint(service: Service, region: &str, custom: Option<&str>) ->
             bucket_in_path: false,
             signing_region: match service {
                 Service::Iam => partition(region).iam_region.to_string(),
-                _ => region.to_string(),
+                _ => signing_region(region),
             },
         };
     }
@@ -178,7 +187,7 @@ pub fn s3_endpoint(
         return Endpoint {
             base: url.trim_end_matches('/').to_string(),
             bucket_in_path: true,
-            signing_region: region.to_string(),
+            signing_region: signing_region(region),
         };
     }
     let (host, signing_region) = if region == "aws-global" {

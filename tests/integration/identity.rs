@@ -268,7 +268,12 @@ fn a_503_is_retried_and_the_output_is_unchanged() {
     assert_eq!(seen.len(), 2);
     for request in &seen {
         assert_eq!(request.body, b"Action=GetCallerIdentity&Version=2011-06-15");
-        assert!(request.header("authorization").unwrap().contains("/us-east-1/sts/aws4_request"));
+        assert!(
+            request
+                .header("authorization")
+                .unwrap()
+                .contains("/us-east-1/sts/aws4_request")
+        );
     }
 }
 

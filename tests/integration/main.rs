@@ -13,3 +13,5 @@ mod fake;
 mod identity;
 mod moto;
 mod redirect;
+mod vectors;
+mod wire;
