@@ -3,7 +3,7 @@
 //! prints its pass and skip counts.
 
 use std::path::Path;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, UNIX_EPOCH};
 
 use aws_sigv4::http_request::{
     PayloadChecksumKind, SessionTokenMode, SignatureLocation, SigningSettings,
@@ -153,7 +153,7 @@ fn sigv4_suite() {
                 payload: Payload::Bytes(&request.body),
                 service: Service::S3,
                 region: &region,
-                time: SystemTime::from(time),
+                time,
                 presign: None,
             };
             let signed = sign_with(&input, &credentials, &service, settings)
