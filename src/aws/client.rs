@@ -342,25 +342,32 @@ fn signing_time(skew: i64) -> SystemTime {
     }
 }
 
-/// A transport error in words, with its underlying cause.
+/// A transport error in words: what failed, the innermost cause, the URL.
 fn describe(e: &reqwest::Error) -> String {
-    let mut text = if e.is_timeout() {
-        "timed out".to_string()
+    let what = if e.is_timeout() {
+        "timed out"
     } else if e.is_connect() {
-        "could not connect".to_string()
+        "could not connect"
     } else {
-        "request failed".to_string()
+        "request failed"
     };
+    let mut cause = None;
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
+        cause = Some(s.to_string());
         source = s.source();
     }
-    if let Some(url) = e.url() {
-        text.push_str(&format!(" ({})", url.as_str()));
+    let cause = cause
+        .map(|c| match c.find(" (os error ") {
+            Some(i) => c[..i].to_string(),
+            None => c,
+        })
+        .map(|c| format!(": {c}"))
+        .unwrap_or_default();
+    match e.url() {
+        Some(url) => format!("{what} to {}{cause}", url.as_str()),
+        None => format!("{what}{cause}"),
     }
-    text
 }
 
 /// The HTTP client: rustls with ring and the bundled web PKI roots (plus

@@ -301,3 +301,149 @@ fn persistent_throttling_gives_up_after_max_attempts() {
     );
     assert_eq!(server.recorded().len(), 2);
 }
+
+/// `x-amz-date` as Unix seconds.
+fn amz_date_secs(value: &str) -> i64 {
+    let iso = format!(
+        "{}-{}-{}T{}:{}:{}Z",
+        &value[0..4],
+        &value[4..6],
+        &value[6..8],
+        &value[9..11],
+        &value[11..13],
+        &value[13..15]
+    );
+    s3_credentials::aws::timestamp::parse_iso(&iso)
+        .unwrap()
+        .secs
+}
+
+#[test]
+fn a_skewed_server_clock_is_corrected_and_the_request_re_signed_once() {
+    let skewed = crate::fake::Canned {
+        status: 403,
+        headers: vec![("Date", "Mon, 01 Jan 2035 00:00:00 GMT".into())],
+        body: "<ErrorResponse><Error><Code>SignatureDoesNotMatch</Code><Message>Signature expired</Message></Error></ErrorResponse>".into(),
+    };
+    let server = FakeServer::start(vec![skewed, canned(200, IDENTITY_XML)]);
+    let out = run_env(
+        &[
+            "whoami",
+            "--access-key",
+            "AK",
+            "--secret-key",
+            "SK",
+            "--endpoint-url",
+            &server.url,
+        ],
+        &[],
+        "",
+    );
+    ok(&out);
+    let seen = server.recorded();
+    assert_eq!(seen.len(), 2);
+    let server_time = s3_credentials::aws::timestamp::parse_iso("2035-01-01T00:00:00Z")
+        .unwrap()
+        .secs;
+    let first = amz_date_secs(seen[0].header("x-amz-date").unwrap());
+    let second = amz_date_secs(seen[1].header("x-amz-date").unwrap());
+    assert!(
+        (first - server_time).abs() > 3600,
+        "first request used the local clock"
+    );
+    assert!(
+        (second - server_time).abs() < 60,
+        "second request used the server's clock"
+    );
+}
+
+#[test]
+fn https_proxy_and_no_proxy_are_honoured() {
+    let proxy = FakeServer::start(vec![canned(200, IDENTITY_XML)]);
+    let out = run_env(
+        &[
+            "whoami",
+            "--access-key",
+            "AK",
+            "--secret-key",
+            "SK",
+            "--endpoint-url",
+            "http://sts.example.invalid",
+        ],
+        &[("HTTP_PROXY", &proxy.url)],
+        "",
+    );
+    ok(&out);
+    let seen = proxy.recorded();
+    assert_eq!(
+        seen[0].path, "http://sts.example.invalid/",
+        "sent through the proxy"
+    );
+    assert_eq!(seen[0].header("host"), Some("sts.example.invalid"));
+
+    let direct = FakeServer::start(vec![canned(200, IDENTITY_XML)]);
+    let out = run_env(
+        &[
+            "whoami",
+            "--access-key",
+            "AK",
+            "--secret-key",
+            "SK",
+            "--endpoint-url",
+            &direct.url,
+        ],
+        &[
+            ("HTTP_PROXY", "http://127.0.0.1:9"),
+            ("NO_PROXY", "127.0.0.1"),
+        ],
+        "",
+    );
+    ok(&out);
+    assert_eq!(direct.recorded()[0].path, "/");
+}
+
+#[test]
+fn a_missing_ca_bundle_is_an_error_that_names_it() {
+    let out = run_env(
+        &[
+            "whoami",
+            "--access-key",
+            "AK",
+            "--secret-key",
+            "SK",
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+        ],
+        &[("AWS_CA_BUNDLE", "/nonexistent/ca.pem")],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        last_line(&out.stderr),
+        "Error: AWS_CA_BUNDLE /nonexistent/ca.pem: No such file or directory"
+    );
+}
+
+#[test]
+fn connection_refused_is_one_clear_line() {
+    let out = run_env(
+        &[
+            "whoami",
+            "--access-key",
+            "AK",
+            "--secret-key",
+            "SK",
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+        ],
+        &[("AWS_MAX_ATTEMPTS", "1")],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let line = last_line(&out.stderr);
+    assert!(
+        line.starts_with("Error: GetCallerIdentity failed: could not connect"),
+        "{line}"
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
+}
