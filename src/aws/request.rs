@@ -48,6 +48,19 @@ pub trait Action {
     fn parse(&self, response: Response) -> Result<Self::Output, String>;
 }
 
+impl Request {
+    /// Adds `Content-MD5` for the body, which S3 demands on DeleteObjects,
+    /// PutBucketCors, PutBucketPolicy, PutPublicAccessBlock and PutBucketWebsite.
+    pub fn with_content_md5(mut self) -> Request {
+        use base64::Engine as _;
+        use md5::Digest as _;
+        let digest = md5::Md5::digest(&self.body);
+        let encoded = base64::engine::general_purpose::STANDARD.encode(digest);
+        self.headers.push(("content-md5".into(), encoded));
+        self
+    }
+}
+
 /// RFC 3986 unreserved characters stay, everything else is `%XX`.
 pub fn percent_encode(s: &str, keep_slash: bool) -> String {
     let mut out = String::with_capacity(s.len());
@@ -138,6 +151,20 @@ mod tests {
             String::from_utf8(r.body)
                 .unwrap()
                 .ends_with("PolicyDocument=%7B%22a%22%3A%20%22b%20c%22%7D")
+        );
+    }
+
+    #[test]
+    fn content_md5_is_base64_of_the_digest() {
+        let mut r = s3("POST", "DeleteObjects", "b", None);
+        r.body = b"hello".to_vec();
+        let r = r.with_content_md5();
+        assert_eq!(
+            r.headers,
+            [(
+                "content-md5".to_string(),
+                "XUFAKrxLKna5cZ2REBfFkg==".to_string()
+            )]
         );
     }
 
