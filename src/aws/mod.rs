@@ -11,6 +11,7 @@ pub mod credentials;
 pub mod endpoint;
 pub mod error;
 pub mod iam;
+pub mod profile;
 pub mod request;
 pub mod s3;
 pub mod sign;

@@ -12,6 +12,7 @@ mod conformance;
 mod fake;
 mod identity;
 mod moto;
+mod profiles;
 mod redirect;
 mod vectors;
 mod wire;
