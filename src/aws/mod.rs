@@ -12,6 +12,7 @@ pub mod endpoint;
 pub mod error;
 pub mod iam;
 pub mod profile;
+pub mod profile_chain;
 pub mod request;
 pub mod s3;
 pub mod sign;
