@@ -6,10 +6,10 @@
 //! errors, transient errors and 5xx answers. A non-idempotent call is retried only
 //! when the request certainly did not reach the service.
 
-use std::cell::{Cell, OnceCell, RefCell};
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::io::Write;
-use std::sync::Arc;
+use std::rc::Rc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::config::{RetryMode, Settings};
@@ -19,6 +19,7 @@ use super::error::{AwsError, ServiceError};
 use super::request::{Action, Request, Response, percent_encode};
 use super::sign::{self, Payload, SignInput};
 use super::timestamp;
+use super::transport::{Failure, HttpRequest, HttpTransport, Transport};
 
 const THROTTLING: &[&str] = &[
     "Throttling",
@@ -57,8 +58,9 @@ const MAX_BACKOFF_SECS: f64 = 20.0;
 
 pub struct Client {
     settings: Settings,
-    credentials: Credentials,
-    http: OnceCell<reqwest::blocking::Client>,
+    /// `None`: requests go unsigned (AssumeRoleWithWebIdentity).
+    credentials: Option<Credentials>,
+    transport: Rc<dyn Transport>,
     /// Seconds to add to the local clock when signing.
     skew: Cell<i64>,
     /// Buckets found to live in another region than configured.
@@ -82,7 +84,22 @@ enum Attempt {
 }
 
 impl Client {
+    /// A client over the real HTTP transport.
     pub fn new(settings: Settings, credentials: Credentials) -> Client {
+        let transport = Rc::new(HttpTransport::new(
+            settings.ca_bundle.clone(),
+            settings.connect_timeout,
+            settings.read_timeout,
+        ));
+        Client::with_transport(settings, Some(credentials), transport)
+    }
+
+    /// A client over any transport; without credentials requests are not signed.
+    pub fn with_transport(
+        settings: Settings,
+        credentials: Option<Credentials>,
+        transport: Rc<dyn Transport>,
+    ) -> Client {
         let seed = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_nanos() as u64)
@@ -91,7 +108,7 @@ impl Client {
         Client {
             settings,
             credentials,
-            http: OnceCell::new(),
+            transport,
             skew: Cell::new(0),
             bucket_regions: RefCell::new(HashMap::new()),
             rng: Cell::new(seed | 1),
@@ -111,12 +128,8 @@ impl Client {
             .unwrap_or_else(|| self.settings.region.clone())
     }
 
-    fn http(&self) -> Result<&reqwest::blocking::Client, AwsError> {
-        if let Some(client) = self.http.get() {
-            return Ok(client);
-        }
-        let client = build_http(&self.settings)?;
-        Ok(self.http.get_or_init(|| client))
+    pub fn transport(&self) -> Rc<dyn Transport> {
+        Rc::clone(&self.transport)
     }
 
     /// Performs one API call.
@@ -237,77 +250,52 @@ impl Client {
     }
 
     fn send(&self, request: &Request, url: &str, region: &str) -> Result<Attempt, AwsError> {
-        let time = signing_time(self.skew.get());
-        let signed = sign::sign(
-            &SignInput {
-                method: request.method,
-                url,
-                headers: &request.headers,
-                payload: Payload::Bytes(&request.body),
-                service: request.service,
-                region,
-                time,
-                presign: None,
-            },
-            &self.credentials,
-        )
-        .map_err(AwsError::Setup)?;
-        let http = self.http()?;
-        let method = reqwest::Method::from_bytes(request.method.as_bytes())
-            .map_err(|e| AwsError::Setup(e.to_string()))?;
-        let mut builder = http.request(method, url);
-        let headers: Vec<&(String, String)> =
-            request.headers.iter().chain(&signed.headers).collect();
-        for (k, v) in &headers {
-            builder = builder.header(k.as_str(), v.as_str());
+        let mut headers = request.headers.clone();
+        if let Some(credentials) = &self.credentials {
+            let signed = sign::sign(
+                &SignInput {
+                    method: request.method,
+                    url,
+                    headers: &request.headers,
+                    payload: Payload::Bytes(&request.body),
+                    service: request.service,
+                    region,
+                    time: signing_time(self.skew.get()),
+                    presign: None,
+                },
+                credentials,
+            )
+            .map_err(AwsError::Setup)?;
+            headers.extend(signed.headers);
         }
-        if !request.body.is_empty() {
-            builder = builder.body(request.body.clone());
-        }
+        let http = HttpRequest {
+            method: request.method.to_string(),
+            url: url.to_string(),
+            headers,
+            body: request.body.clone(),
+            timeout: None,
+        };
         if self.settings.debug {
-            debug_request(request, url, &headers);
+            debug_request(&http);
         }
-        let response = match builder.send() {
-            Ok(r) => r,
+        match self.transport.send(&http) {
+            Ok(response) => {
+                if self.settings.debug {
+                    debug_response(&response);
+                }
+                Ok(Attempt::Answer(response))
+            }
+            Err(e) if e.failure == Failure::Setup => Err(AwsError::Setup(e.message)),
             Err(e) => {
                 if self.settings.debug {
-                    debug_line(&format!("< no response: {}", describe(&e)));
+                    debug_line(&format!("< no response: {}", e.message));
                 }
-                return Ok(Attempt::NoAnswer {
-                    sent: !e.is_connect(),
-                    message: describe(&e),
-                });
+                Ok(Attempt::NoAnswer {
+                    sent: e.failure == Failure::Exchange,
+                    message: e.message,
+                })
             }
-        };
-        let status = response.status().as_u16();
-        let headers: Vec<(String, String)> = response
-            .headers()
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_string(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
-        let body = match response.bytes() {
-            Ok(b) => b.to_vec(),
-            Err(e) => {
-                return Ok(Attempt::NoAnswer {
-                    sent: true,
-                    message: format!("reading the response: {}", describe(&e)),
-                });
-            }
-        };
-        let response = Response {
-            status,
-            headers,
-            body,
-        };
-        if self.settings.debug {
-            debug_response(&response);
         }
-        Ok(Attempt::Answer(response))
     }
 
     /// Sleeps `rand * 2^(attempt-1)` seconds, capped (botocore's standard backoff).
@@ -342,81 +330,6 @@ fn signing_time(skew: i64) -> SystemTime {
     }
 }
 
-/// A transport error in words: what failed, the innermost cause, the URL.
-fn describe(e: &reqwest::Error) -> String {
-    let what = if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
-        "could not connect"
-    } else {
-        "request failed"
-    };
-    let mut cause = None;
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        cause = Some(s.to_string());
-        source = s.source();
-    }
-    let cause = cause
-        .map(|c| match c.find(" (os error ") {
-            Some(i) => c[..i].to_string(),
-            None => c,
-        })
-        .map(|c| format!(": {c}"))
-        .unwrap_or_default();
-    match e.url() {
-        Some(url) => format!("{what} to {}{cause}", url.as_str()),
-        None => format!("{what}{cause}"),
-    }
-}
-
-/// The HTTP client: rustls with ring and the bundled web PKI roots (plus
-/// `AWS_CA_BUNDLE`), no automatic redirects, proxies from the environment.
-fn build_http(settings: &Settings) -> Result<reqwest::blocking::Client, AwsError> {
-    use rustls::pki_types::CertificateDer;
-    use rustls::pki_types::pem::PemObject;
-
-    let mut roots = rustls::RootCertStore {
-        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-    };
-    if let Some(path) = &settings.ca_bundle {
-        let shown = path.display();
-        let bytes = std::fs::read(path).map_err(|e| {
-            AwsError::Setup(format!(
-                "AWS_CA_BUNDLE {shown}: {}",
-                crate::cli::os_message(&e)
-            ))
-        })?;
-        let mut added = 0;
-        for cert in CertificateDer::pem_slice_iter(&bytes) {
-            let cert = cert.map_err(|e| AwsError::Setup(format!("AWS_CA_BUNDLE {shown}: {e}")))?;
-            roots
-                .add(cert)
-                .map_err(|e| AwsError::Setup(format!("AWS_CA_BUNDLE {shown}: {e}")))?;
-            added += 1;
-        }
-        if added == 0 {
-            return Err(AwsError::Setup(format!(
-                "AWS_CA_BUNDLE {shown}: no PEM certificates in the file"
-            )));
-        }
-    }
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let tls = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| AwsError::Setup(format!("TLS setup: {e}")))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    reqwest::blocking::Client::builder()
-        .tls_backend_preconfigured(tls)
-        .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(settings.connect_timeout)
-        .timeout(settings.read_timeout)
-        .user_agent(concat!("s3-credentials-rs/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| AwsError::Setup(format!("HTTP client setup: {e}")))
-}
-
 // ---------------------------------------------------------------------------
 // --debug output: requests and responses, with every secret redacted.
 
@@ -426,9 +339,9 @@ fn debug_line(text: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{text}");
 }
 
-fn debug_request(request: &Request, url: &str, headers: &[&(String, String)]) {
-    let mut out = format!("> {} {url}\n", request.method);
-    for (k, v) in headers {
+fn debug_request(request: &HttpRequest) {
+    let mut out = format!("> {} {}\n", request.method, request.url);
+    for (k, v) in &request.headers {
         let v = match k.to_ascii_lowercase().as_str() {
             "authorization" => redact_authorization(v),
             "x-amz-security-token" => REDACTED.to_string(),

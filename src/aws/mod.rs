@@ -18,6 +18,7 @@ pub mod s3;
 pub mod sign;
 pub mod sts;
 pub mod timestamp;
+pub mod transport;
 pub mod xml;
 
 pub use client::Client;
