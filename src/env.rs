@@ -33,3 +33,44 @@ impl Env {
         self.get(key).filter(|v| !v.is_empty())
     }
 }
+
+/// Reading files named by the environment or config (`~/.aws/*`, token files).
+/// Tests root it in a fixture directory, so `/home/.aws/config` is read from there.
+#[derive(Debug, Clone, Default)]
+pub struct Fs {
+    root: Option<std::path::PathBuf>,
+}
+
+impl Fs {
+    /// The real filesystem.
+    pub fn real() -> Fs {
+        Fs { root: None }
+    }
+
+    /// Every path, absolute or relative, is taken below `root`.
+    pub fn rooted(root: impl Into<std::path::PathBuf>) -> Fs {
+        Fs {
+            root: Some(root.into()),
+        }
+    }
+
+    pub fn path(&self, path: &str) -> std::path::PathBuf {
+        match &self.root {
+            Some(root) => root.join(path.trim_start_matches('/')),
+            None => path.into(),
+        }
+    }
+
+    pub fn read_to_string(&self, path: &str) -> std::io::Result<String> {
+        std::fs::read_to_string(self.path(path))
+    }
+
+    /// The file's text, `None` if it does not exist; other errors are messages.
+    pub fn read_optional(&self, path: &str) -> Result<Option<String>, String> {
+        match self.read_to_string(path) {
+            Ok(text) => Ok(Some(text)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(format!("{path}: {}", crate::cli::os_message(&e))),
+        }
+    }
+}

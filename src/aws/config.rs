@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::endpoint::{self, Addressing, ProfileEndpoints, Service};
+use super::profile::ProfileSet;
 use crate::cli::Connection;
 use crate::env::Env;
 
@@ -40,14 +41,22 @@ impl Settings {
         }
     }
 
-    /// Settings from the options and environment; errors are one-line messages.
-    pub fn resolve(connection: &Connection, env: &Env) -> Result<Settings, String> {
+    /// Settings from the options, the environment and the selected profile, in that
+    /// order of precedence; errors are one-line messages.
+    pub fn resolve(
+        connection: &Connection,
+        env: &Env,
+        profiles: &ProfileSet,
+        profile: &str,
+    ) -> Result<Settings, String> {
+        let from_profile = |key: &str| profiles.get(profile, key).filter(|v| !v.is_empty());
         let region = connection
             .region
             .as_deref()
             .filter(|r| !r.is_empty())
             .or_else(|| env.non_empty("AWS_REGION"))
             .or_else(|| env.non_empty("AWS_DEFAULT_REGION"))
+            .or_else(|| from_profile("region"))
             .unwrap_or("us-east-1")
             .to_string();
         if !endpoint::valid_region(&region) {
@@ -55,30 +64,41 @@ impl Settings {
                 "Invalid region {region:?}: a region is letters, digits and hyphens, e.g. us-east-1"
             ));
         }
-        let profile = ProfileEndpoints::default();
+        let endpoints = ProfileEndpoints {
+            endpoint_url: from_profile("endpoint_url").map(str::to_string),
+            services: profiles.service_endpoints(profile),
+            ignore_configured_endpoint_urls: from_profile("ignore_configured_endpoint_urls")
+                .is_some_and(|v| v.eq_ignore_ascii_case("true")),
+        };
         let url = |service: Service| -> Result<Option<String>, String> {
             let url = endpoint::configured_url(
                 service.id(),
                 connection.endpoint_url.as_deref(),
                 env,
-                &profile,
+                &endpoints,
             );
             match url {
                 Some(u) => check_url(&u).map(Some),
                 None => Ok(None),
             }
         };
-        let retry_mode = match env.non_empty("AWS_RETRY_MODE") {
+        let retry_mode = match env
+            .non_empty("AWS_RETRY_MODE")
+            .or_else(|| from_profile("retry_mode"))
+        {
             None | Some("standard") => RetryMode::Standard,
             Some("legacy") => RetryMode::Legacy,
             Some("adaptive") => RetryMode::Adaptive,
             Some(other) => {
                 return Err(format!(
-                    "Invalid AWS_RETRY_MODE {other:?}: use legacy, standard or adaptive"
+                    "Invalid retry mode {other:?}: use legacy, standard or adaptive"
                 ));
             }
         };
-        let max_attempts = match env.non_empty("AWS_MAX_ATTEMPTS") {
+        let max_attempts = match env
+            .non_empty("AWS_MAX_ATTEMPTS")
+            .or_else(|| from_profile("max_attempts"))
+        {
             None => match retry_mode {
                 RetryMode::Legacy => 5,
                 _ => 3,
@@ -87,7 +107,7 @@ impl Settings {
                 Ok(n) if n >= 1 => n,
                 _ => {
                     return Err(format!(
-                        "Invalid AWS_MAX_ATTEMPTS {v:?}: it must be a whole number of at least 1"
+                        "Invalid max attempts {v:?}: it must be a whole number of at least 1"
                     ));
                 }
             },
@@ -97,10 +117,20 @@ impl Settings {
             sts_url: url(Service::Sts)?,
             s3_url: url(Service::S3)?,
             region,
-            addressing: Addressing::Auto,
+            addressing: match profiles
+                .sub_property(profile, "s3", "addressing_style")
+                .as_deref()
+            {
+                Some("path") => Addressing::Path,
+                Some("virtual") => Addressing::Virtual,
+                _ => Addressing::Auto,
+            },
             retry_mode,
             max_attempts,
-            ca_bundle: env.non_empty("AWS_CA_BUNDLE").map(PathBuf::from),
+            ca_bundle: env
+                .non_empty("AWS_CA_BUNDLE")
+                .or_else(|| from_profile("ca_bundle"))
+                .map(PathBuf::from),
             debug: connection.debug,
             connect_timeout: Duration::from_secs(60),
             read_timeout: Duration::from_secs(60),
@@ -126,6 +156,7 @@ fn check_url(url: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aws::profile::ProfileSet;
 
     fn conn() -> Connection {
         Connection::default()
@@ -138,23 +169,52 @@ mod tests {
             ("AWS_DEFAULT_REGION", "eu-west-2"),
         ]);
         assert_eq!(
-            Settings::resolve(&conn(), &env).unwrap().region,
+            Settings::resolve(&conn(), &env, &ProfileSet::default(), "default")
+                .unwrap()
+                .region,
             "eu-west-1"
         );
         let env = Env::from_pairs([("AWS_DEFAULT_REGION", "eu-west-2")]);
         assert_eq!(
-            Settings::resolve(&conn(), &env).unwrap().region,
+            Settings::resolve(&conn(), &env, &ProfileSet::default(), "default")
+                .unwrap()
+                .region,
             "eu-west-2"
         );
         assert_eq!(
-            Settings::resolve(&conn(), &Env::default()).unwrap().region,
+            Settings::resolve(&conn(), &Env::default(), &ProfileSet::default(), "default")
+                .unwrap()
+                .region,
             "us-east-1"
         );
         let mut c = conn();
         c.region = Some("ap-south-1".into());
-        assert_eq!(Settings::resolve(&c, &env).unwrap().region, "ap-south-1");
+        assert_eq!(
+            Settings::resolve(&c, &env, &ProfileSet::default(), "default")
+                .unwrap()
+                .region,
+            "ap-south-1"
+        );
         c.region = Some("not a region".into());
-        assert!(Settings::resolve(&c, &env).is_err());
+        assert!(Settings::resolve(&c, &env, &ProfileSet::default(), "default").is_err());
+    }
+
+    #[test]
+    fn the_profile_comes_after_options_and_environment() {
+        let set = super::super::profile::load(
+            Some(("config", "[profile p]\nregion = eu-north-1\nmax_attempts = 7\nendpoint_url = http://profile:1\ns3 =\n  addressing_style = path\n")),
+            None,
+        )
+        .unwrap();
+        let s = Settings::resolve(&conn(), &Env::default(), &set, "p").unwrap();
+        assert_eq!(
+            (s.region.as_str(), s.max_attempts, s.addressing),
+            ("eu-north-1", 7, Addressing::Path)
+        );
+        assert_eq!(s.endpoint_url(Service::Iam), Some("http://profile:1"));
+        let env = Env::from_pairs([("AWS_REGION", "ap-east-1"), ("AWS_MAX_ATTEMPTS", "2")]);
+        let s = Settings::resolve(&conn(), &env, &set, "p").unwrap();
+        assert_eq!((s.region.as_str(), s.max_attempts), ("ap-east-1", 2));
     }
 
     #[test]
@@ -164,20 +224,25 @@ mod tests {
             ("AWS_ENDPOINT_URL_STS", "http://sts:2"),
             ("AWS_MAX_ATTEMPTS", "5"),
         ]);
-        let s = Settings::resolve(&conn(), &env).unwrap();
+        let s = Settings::resolve(&conn(), &env, &ProfileSet::default(), "default").unwrap();
         assert_eq!(s.endpoint_url(Service::Sts), Some("http://sts:2"));
         assert_eq!(s.endpoint_url(Service::Iam), Some("http://global:1"));
         assert_eq!(s.max_attempts, 5);
         let mut c = conn();
         c.endpoint_url = Some("ftp://x".into());
         assert!(
-            Settings::resolve(&c, &Env::default())
+            Settings::resolve(&c, &Env::default(), &ProfileSet::default(), "default")
                 .unwrap_err()
                 .contains("Invalid endpoint URL")
         );
         let bad = Env::from_pairs([("AWS_MAX_ATTEMPTS", "0")]);
-        assert!(Settings::resolve(&conn(), &bad).is_err());
+        assert!(Settings::resolve(&conn(), &bad, &ProfileSet::default(), "default").is_err());
         let legacy = Env::from_pairs([("AWS_RETRY_MODE", "legacy")]);
-        assert_eq!(Settings::resolve(&conn(), &legacy).unwrap().max_attempts, 5);
+        assert_eq!(
+            Settings::resolve(&conn(), &legacy, &ProfileSet::default(), "default")
+                .unwrap()
+                .max_attempts,
+            5
+        );
     }
 }

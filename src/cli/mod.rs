@@ -42,6 +42,7 @@ pub struct Connection {
     pub auth: Option<InputFile>,
     pub region: Option<String>,
     pub debug: bool,
+    pub profile: Option<String>,
 }
 
 /// `--nl`, `--csv`, `--tsv`; `--nl` beats `--tsv`, which beats `--csv`.
@@ -370,6 +371,7 @@ fn connection(m: &mut Matches) -> Connection {
         auth: take_file(m, "auth"),
         region: m.text("region"),
         debug: m.flag("debug"),
+        profile: m.text("profile"),
     }
 }
 

@@ -181,6 +181,11 @@ pub const CONNECTION: &[Opt] = &[
         "Print each HTTP request and response on stderr, secrets redacted",
     )
     .extension(),
+    text(
+        "profile",
+        "Profile from ~/.aws/config and ~/.aws/credentials (default: AWS_PROFILE, then default)",
+    )
+    .extension(),
 ];
 
 const LIST_FORMAT: &[Opt] = &[

@@ -92,7 +92,7 @@ fn every_recorded_case_matches_the_python_tool() {
 }
 
 /// Options this tool adds to upstream's commands.
-const EXTENSION_OPTIONS: &[&str] = &["--region TEXT", "--debug"];
+const EXTENSION_OPTIONS: &[&str] = &["--region TEXT", "--debug", "--profile TEXT"];
 
 #[test]
 fn every_help_text_matches_the_python_tool() {

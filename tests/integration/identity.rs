@@ -172,7 +172,11 @@ fn an_unknown_key_is_a_clear_error() {
 fn no_credentials_at_all() {
     let out = run_env(&["whoami", "--endpoint-url", "http://127.0.0.1:9"], &[], "");
     assert_eq!(out.status.code(), Some(1));
-    assert!(last_line(&out.stderr).starts_with("Error: No AWS credentials found"));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "Error: No AWS credentials found\nTried: environment variables, profile default, \
+         web identity (AWS_WEB_IDENTITY_TOKEN_FILE), container credentials\n"
+    );
 }
 
 #[test]
