@@ -148,7 +148,7 @@ pub fn credential_process(command: &str) -> Result<Credentials, String> {
     Ok(Credentials {
         access_key_id: required("AccessKeyId")?,
         secret_access_key: required("SecretAccessKey")?,
-        session_token: field(&value, "SessionToken"),
+        session_token: field(&value, "SessionToken").filter(|t| !t.is_empty()),
         source: "credential_process",
     })
 }
@@ -249,7 +249,7 @@ fn keys_from_json(
     Ok(Credentials {
         access_key_id: required("AccessKeyId")?,
         secret_access_key: required("SecretAccessKey")?,
-        session_token: field(value, token_key),
+        session_token: field(value, token_key).filter(|t| !t.is_empty()),
         source,
     })
 }
@@ -458,7 +458,7 @@ pub fn sso(
     Ok(Credentials {
         access_key_id: required("accessKeyId")?,
         secret_access_key: required("secretAccessKey")?,
-        session_token: field(&credentials, "sessionToken"),
+        session_token: field(&credentials, "sessionToken").filter(|t| !t.is_empty()),
         source: "sso",
     })
 }

@@ -60,7 +60,7 @@ fn temporary(response: &Response, action: &str, source: &'static str) -> Result<
         credentials: crate::aws::credentials::Credentials {
             access_key_id: text("AccessKeyId")?,
             secret_access_key: text("SecretAccessKey")?,
-            session_token: Some(text("SessionToken")?),
+            session_token: Some(text("SessionToken")?).filter(|t| !t.is_empty()),
             source,
         },
     })

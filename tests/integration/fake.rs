@@ -46,12 +46,24 @@ pub struct FakeServer {
 impl FakeServer {
     /// Serves `responses` in order, one per connection, then stops accepting.
     pub fn start(responses: Vec<Canned>) -> FakeServer {
+        let queue = Mutex::new(responses.into_iter());
+        let count = queue.lock().unwrap().len();
+        FakeServer::with_handler(count, move |_| {
+            queue.lock().unwrap().next().expect("a canned response")
+        })
+    }
+
+    /// Answers up to `limit` requests with `handler`.
+    pub fn with_handler(
+        limit: usize,
+        handler: impl Fn(&Recorded) -> Canned + Send + 'static,
+    ) -> FakeServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let requests = Arc::new(Mutex::new(Vec::new()));
         let seen = Arc::clone(&requests);
         let thread = std::thread::spawn(move || {
-            for response in responses {
+            for _ in 0..limit {
                 let Ok((stream, _)) = listener.accept() else {
                     return;
                 };
@@ -80,12 +92,14 @@ impl FakeServer {
                     .unwrap_or(0);
                 let mut body = vec![0; length];
                 let _ = reader.read_exact(&mut body);
-                seen.lock().unwrap().push(Recorded {
+                let request = Recorded {
                     method: method.clone(),
                     path,
                     headers,
                     body,
-                });
+                };
+                let response = handler(&request);
+                seen.lock().unwrap().push(request);
                 let mut out = stream;
                 let mut text = format!(
                     "HTTP/1.1 {} X\r\nConnection: close\r\nContent-Length: {}\r\n",

@@ -6,6 +6,7 @@
 //! checking on, and against a scripted server (`fake`) for faults; `redirect`
 //! drives the client library against the scripted server.
 
+mod chain;
 mod cli;
 mod common;
 mod conformance;
@@ -13,6 +14,7 @@ mod fake;
 mod identity;
 mod moto;
 mod profiles;
+mod providers;
 mod redirect;
 mod vectors;
 mod wire;

@@ -23,6 +23,8 @@ pub struct Keys {
 pub struct Moto {
     pub url: String,
     pub admin: Keys,
+    /// One IAM user per credential-source scenario, so `whoami` shows which won.
+    pub users: std::collections::HashMap<&'static str, Keys>,
     // Closing this pipe (when the test process exits) stops the server.
     _lifeline: Mutex<ChildStdin>,
     _child: Mutex<Child>,
@@ -119,6 +121,19 @@ fn bootstrap_user(url: &str, name: &str, policy: &str) -> Keys {
     }
 }
 
+/// Users created at start-up, one per credential source under test.
+pub const SCENARIO_USERS: &[&str] = &[
+    "env-user",
+    "default-user",
+    "named-user",
+    "config-user",
+    "process-user",
+    "source-user",
+    "container-user",
+    "imds-user",
+    "webid-user",
+];
+
 pub const ALLOW_ALL: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}"#;
 
 fn start() -> Moto {
@@ -156,6 +171,34 @@ fn start() -> Moto {
         std::thread::sleep(Duration::from_millis(100));
     }
     let admin = bootstrap_user(&url, "admin", ALLOW_ALL);
+    let users = SCENARIO_USERS
+        .iter()
+        .map(|name| (*name, bootstrap_user(&url, name, ALLOW_ALL)))
+        .collect();
+    // A role any principal may assume (moto compares principals as strings).
+    let trust = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}"#;
+    let v = ("Version", "2010-05-08");
+    bootstrap_call(
+        &url,
+        "iam",
+        &[
+            ("Action", "CreateRole"),
+            v,
+            ("RoleName", "chain-role"),
+            ("AssumeRolePolicyDocument", trust),
+        ],
+    );
+    bootstrap_call(
+        &url,
+        "iam",
+        &[
+            ("Action", "PutRolePolicy"),
+            v,
+            ("RoleName", "chain-role"),
+            ("PolicyName", "all"),
+            ("PolicyDocument", ALLOW_ALL),
+        ],
+    );
     // Signature checking on from here.
     let response = reqwest::blocking::Client::new()
         .post(format!("{url}/moto-api/reset-auth"))
@@ -167,6 +210,7 @@ fn start() -> Moto {
     Moto {
         url,
         admin,
+        users,
         _lifeline: Mutex::new(lifeline),
         _child: Mutex::new(child),
     }
