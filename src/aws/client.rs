@@ -119,6 +119,11 @@ impl Client {
         &self.settings
     }
 
+    /// The credentials requests are signed with.
+    pub fn credentials(&self) -> Option<&Credentials> {
+        self.credentials.as_ref()
+    }
+
     /// The region a bucket's requests go to (after any redirect seen this run).
     pub fn bucket_region(&self, bucket: &str) -> String {
         self.bucket_regions

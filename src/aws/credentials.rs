@@ -72,8 +72,9 @@ impl Partial {
     }
 }
 
+/// A value that is set and not blank.
 fn non_empty(v: Option<&str>) -> Option<String> {
-    v.filter(|s| !s.is_empty()).map(str::to_string)
+    v.filter(|s| !s.trim().is_empty()).map(str::to_string)
 }
 
 /// `--access-key`/`--secret-key`/`--session-token` (a lone token is ignored).
@@ -91,7 +92,7 @@ pub fn from_flags(
 }
 
 /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN` (or the legacy
-/// `AWS_SECURITY_TOKEN`). Empty values count as unset.
+/// `AWS_SECURITY_TOKEN`). Empty or blank values count as unset.
 pub fn from_env(env: &Env) -> Result<Option<Credentials>, String> {
     Partial {
         access_key_id: non_empty(env.get("AWS_ACCESS_KEY_ID")),

@@ -423,11 +423,12 @@ pub fn sso(
     }
     let base = super::endpoint::configured_url("sso", None, host.env, &Default::default())
         .unwrap_or_else(|| format!("https://portal.sso.{region}.amazonaws.com"));
+    // Parameters in the SSO model's member order, as the SDKs send them.
     let url = format!(
-        "{}/federation/credentials?account_id={}&role_name={}",
+        "{}/federation/credentials?role_name={}&account_id={}",
         base.trim_end_matches('/'),
-        super::request::percent_encode(account_id, false),
-        super::request::percent_encode(role_name, false)
+        super::request::percent_encode(role_name, false),
+        super::request::percent_encode(account_id, false)
     );
     let mut request = HttpRequest::get(&url);
     request

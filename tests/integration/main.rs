@@ -16,5 +16,6 @@ mod moto;
 mod profiles;
 mod providers;
 mod redirect;
+mod scenarios;
 mod vectors;
 mod wire;
