@@ -174,3 +174,49 @@ mod tests {
         assert_eq!(percent_encode("a/b", false), "a%2Fb");
     }
 }
+
+/// A Query API (IAM/STS) call: its name, parameters and whether it may be re-sent.
+/// The output is the `<{Action}Result>` element (empty for result-less calls).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    pub service: Service,
+    pub action: &'static str,
+    pub params: Vec<(&'static str, String)>,
+    pub idempotent: bool,
+}
+
+impl Query {
+    pub fn iam(action: &'static str, params: &[(&'static str, &str)]) -> Query {
+        Query {
+            service: Service::Iam,
+            action,
+            params: params.iter().map(|(k, v)| (*k, v.to_string())).collect(),
+            idempotent: true,
+        }
+    }
+
+    /// Marks a call that must not be repeated blindly (it creates something).
+    pub fn not_idempotent(mut self) -> Query {
+        self.idempotent = false;
+        self
+    }
+}
+
+impl Action for Query {
+    type Output = super::xml::Element;
+
+    fn request(&self) -> Request {
+        let params: Vec<(&str, &str)> = self.params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let mut request = query_api(self.service, self.action, &params);
+        request.idempotent = self.idempotent;
+        request
+    }
+
+    fn parse(&self, response: Response) -> Result<super::xml::Element, String> {
+        let root = super::xml::parse(&response.body)?;
+        Ok(root
+            .child(&format!("{}Result", self.action))
+            .cloned()
+            .unwrap_or_default())
+    }
+}

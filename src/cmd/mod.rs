@@ -47,6 +47,15 @@ pub fn run(command: Command, env: &Env, console: &mut Console) -> Result<()> {
         Command::ListUsers { format, connection } => {
             identity::list_users(format, connection, env, console)
         }
+        Command::ListRoles(args) => identity::list_roles(args, env, console),
+        Command::ListUserPolicies {
+            usernames,
+            connection,
+        } => identity::list_user_policies(usernames, connection, env, console),
+        Command::DeleteUser {
+            usernames,
+            connection,
+        } => identity::delete_user(usernames, connection, env, console),
         Command::Policy(args) => policy::run(&args, console),
         Command::Create(args) => create::run(args, console),
         Command::PutObjects(args) => objects::put_objects(args, console),

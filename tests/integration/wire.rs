@@ -39,9 +39,10 @@ fn get_caller_identity() {
 
 #[test]
 fn list_users() {
-    let page = iam::ListUsers { marker: None }
+    let result = iam::list_users(None)
         .parse(response("12-iam-ListUsers.txt"))
         .unwrap();
+    let page = iam::page(&result, "Users", iam::USER);
     assert_eq!(page.next, None);
     assert_eq!(
         to_string_compact(&Value::Object(page.items[0].clone())),
@@ -74,7 +75,7 @@ fn error_bodies_from_captures() {
 fn truncated_xml_is_an_error_not_a_partial_list() {
     let (_, body) = capture("12-iam-ListUsers.txt");
     let cut = body[..body.len() / 2].to_vec();
-    let err = iam::ListUsers { marker: None }
+    let err = iam::list_users(None)
         .parse(Response {
             status: 200,
             headers: Vec::new(),
