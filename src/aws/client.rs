@@ -124,6 +124,13 @@ impl Client {
         self.credentials.as_ref()
     }
 
+    /// Sends this bucket's requests to `region` from now on (a bucket being created there).
+    pub fn set_bucket_region(&self, bucket: &str, region: &str) {
+        self.bucket_regions
+            .borrow_mut()
+            .insert(bucket.to_string(), region.to_string());
+    }
+
     /// The region a bucket's requests go to (after any redirect seen this run).
     pub fn bucket_region(&self, bucket: &str) -> String {
         self.bucket_regions

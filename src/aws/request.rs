@@ -76,6 +76,12 @@ pub fn percent_encode(s: &str, keep_slash: bool) -> String {
     out
 }
 
+/// `application/x-www-form-urlencoded` as botocore writes it (Python's
+/// `quote_plus`): unreserved characters stay, a space is `+`, the rest `%XX`.
+pub fn form_encode(s: &str) -> String {
+    percent_encode(s, false).replace("%20", "+")
+}
+
 /// A Query API call (IAM, STS): a form POST of `Action`, `Version` and parameters.
 pub fn query_api(service: Service, action: &'static str, params: &[(&str, &str)]) -> Request {
     let version = match service {
@@ -86,9 +92,9 @@ pub fn query_api(service: Service, action: &'static str, params: &[(&str, &str)]
     let mut body = format!("Action={action}&Version={version}");
     for (k, v) in params {
         body.push('&');
-        body.push_str(&percent_encode(k, false));
+        body.push_str(&form_encode(k));
         body.push('=');
-        body.push_str(&percent_encode(v, false));
+        body.push_str(&form_encode(v));
     }
     Request {
         service,
@@ -142,15 +148,12 @@ mod tests {
             String::from_utf8(r.body).unwrap(),
             "Action=GetCallerIdentity&Version=2011-06-15"
         );
-        let r = query_api(
-            Service::Iam,
-            "PutUserPolicy",
-            &[("PolicyDocument", "{\"a\": \"b c\"}")],
-        );
-        assert!(
-            String::from_utf8(r.body)
-                .unwrap()
-                .ends_with("PolicyDocument=%7B%22a%22%3A%20%22b%20c%22%7D")
+        // Byte for byte what botocore sends (wire capture 10-iam-PutUserPolicy).
+        let doc = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": ["arn:aws:s3:::fixture-bucket/*"]}]}"#;
+        let r = query_api(Service::Iam, "PutUserPolicy", &[("PolicyDocument", doc)]);
+        assert_eq!(
+            String::from_utf8(r.body).unwrap(),
+            "Action=PutUserPolicy&Version=2010-05-08&PolicyDocument=%7B%22Version%22%3A+%222012-10-17%22%2C+%22Statement%22%3A+%5B%7B%22Effect%22%3A+%22Allow%22%2C+%22Action%22%3A+%5B%22s3%3AGetObject%22%5D%2C+%22Resource%22%3A+%5B%22arn%3Aaws%3As3%3A%3A%3Afixture-bucket%2F%2A%22%5D%7D%5D%7D"
         );
     }
 

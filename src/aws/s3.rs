@@ -18,3 +18,126 @@ impl Action for HeadBucket {
         Ok(())
     }
 }
+
+const S3_NS: &str = "http://s3.amazonaws.com/doc/2006-03-01/";
+
+/// Text for an XML element body.
+pub fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
+}
+
+fn put_sub_resource(operation: &'static str, bucket: &str, sub: &str, body: String) -> Request {
+    let mut request = s3("PUT", operation, bucket, None);
+    request.query.push((sub.to_string(), String::new()));
+    request.body = body.into_bytes();
+    request.with_content_md5()
+}
+
+/// `CreateBucket`; `region` None means us-east-1 (no LocationConstraint).
+pub struct CreateBucket {
+    pub bucket: String,
+    pub region: Option<String>,
+}
+
+impl Action for CreateBucket {
+    type Output = ();
+
+    fn request(&self) -> Request {
+        let mut request = s3("PUT", "CreateBucket", &self.bucket, None);
+        if let Some(region) = &self.region {
+            request.body = format!(
+                "<CreateBucketConfiguration xmlns=\"{S3_NS}\"><LocationConstraint>{}</LocationConstraint></CreateBucketConfiguration>",
+                xml_escape(region)
+            )
+            .into_bytes();
+        }
+        request.idempotent = false;
+        request
+    }
+
+    fn parse(&self, _response: Response) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// `PutPublicAccessBlock` with each setting given.
+pub struct PutPublicAccessBlock {
+    pub bucket: String,
+    /// (name, value) in S3's order: BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets.
+    pub settings: Vec<(&'static str, bool)>,
+}
+
+impl Action for PutPublicAccessBlock {
+    type Output = ();
+
+    fn request(&self) -> Request {
+        let inner: String = self
+            .settings
+            .iter()
+            .map(|(k, v)| format!("<{k}>{v}</{k}>"))
+            .collect();
+        put_sub_resource(
+            "PutPublicAccessBlock",
+            &self.bucket,
+            "publicAccessBlock",
+            format!(
+                "<PublicAccessBlockConfiguration xmlns=\"{S3_NS}\">{inner}</PublicAccessBlockConfiguration>"
+            ),
+        )
+    }
+
+    fn parse(&self, _response: Response) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// `PutBucketPolicy` with a policy document (compact JSON text).
+pub struct PutBucketPolicy {
+    pub bucket: String,
+    pub policy: String,
+}
+
+impl Action for PutBucketPolicy {
+    type Output = ();
+
+    fn request(&self) -> Request {
+        put_sub_resource(
+            "PutBucketPolicy",
+            &self.bucket,
+            "policy",
+            self.policy.clone(),
+        )
+    }
+
+    fn parse(&self, _response: Response) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// `PutBucketWebsite` serving `index.html`, with `error.html` for errors.
+pub struct PutBucketWebsite {
+    pub bucket: String,
+}
+
+impl Action for PutBucketWebsite {
+    type Output = ();
+
+    fn request(&self) -> Request {
+        put_sub_resource(
+            "PutBucketWebsite",
+            &self.bucket,
+            "website",
+            format!(
+                "<WebsiteConfiguration xmlns=\"{S3_NS}\"><ErrorDocument><Key>error.html</Key></ErrorDocument><IndexDocument><Suffix>index.html</Suffix></IndexDocument></WebsiteConfiguration>"
+            ),
+        )
+    }
+
+    fn parse(&self, _response: Response) -> Result<(), String> {
+        Ok(())
+    }
+}

@@ -1,10 +1,18 @@
 //! `create`: the plan of AWS steps for new credentials, and its `--dry-run` rendering.
 //!
-//! The plan is computed without any network access; `--dry-run` prints it, a real
-//! run will execute it step by step.
+//! The plan is computed without any network access; `--dry-run` prints it. A real
+//! run checks everything it can first (limits, bucket existence, the user's key
+//! slots, the caller and the role), then makes its changes; if a change fails it
+//! lists what this run created and how to remove it.
 
-use super::{Console, check_connection, check_read_write, not_implemented};
-use crate::cli::{CreateArgs, permission};
+use super::{Console, check_read_write};
+use crate::aws::error::{AwsError, ServiceError};
+use crate::aws::s3::{
+    CreateBucket, HeadBucket, PutBucketPolicy, PutBucketWebsite, PutPublicAccessBlock,
+};
+use crate::aws::{self, Client, iam, sts};
+use crate::cli::{CreateArgs, CredentialFormat, permission};
+use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::json::{Object, Value, to_string_compact, to_string_indent};
 use crate::policy::{self, buckets_policy, public_bucket_policy};
@@ -174,7 +182,7 @@ pub fn dry_run_lines(plan: &Plan) -> Vec<String> {
     lines
 }
 
-pub fn run(args: CreateArgs, console: &mut Console) -> Result<()> {
+pub fn run(args: CreateArgs, env: &Env, console: &mut Console) -> Result<()> {
     check_read_write(args.read_only, args.write_only)?;
     let plan = plan(&args)?;
     if args.dry_run {
@@ -183,6 +191,437 @@ pub fn run(args: CreateArgs, console: &mut Console) -> Result<()> {
         }
         return Ok(());
     }
-    check_connection(&args.connection)?;
-    not_implemented("create")
+    check_limits(&plan)?;
+    let format = args.format;
+    let silent = args.silent;
+    let create_bucket = args.create_bucket;
+    let bucket_region = args.bucket_region.clone();
+    let client = aws::connect(args.connection, env)?;
+    let mut run = Run {
+        client: &client,
+        console,
+        silent,
+        created: Vec::new(),
+    };
+    let result = run.execute(&plan, create_bucket, bucket_region.as_deref(), format);
+    if result.is_err() && !run.created.is_empty() {
+        let mut lines = vec!["This run created these before it failed; to undo them:".to_string()];
+        for (what, undo) in &run.created {
+            lines.push(format!("  {what}: {undo}"));
+        }
+        for line in lines {
+            run.console.note(&line)?;
+        }
+    }
+    result
+}
+
+/// The longest IAM user name and STS role session name.
+const NAME_LIMIT: usize = 64;
+/// IAM's limit on a user's inline policies, and STS's on a session policy,
+/// counted without whitespace.
+const POLICY_LIMIT: usize = 2048;
+
+fn without_whitespace(doc: &Value) -> usize {
+    to_string_compact(doc)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .count()
+}
+
+/// Limits AWS would enforce halfway through; checked before anything changes.
+pub fn check_limits(plan: &Plan) -> Result<()> {
+    match &plan.credentials {
+        CredentialSteps::Permanent { user, policies, .. } => {
+            if user.chars().count() > NAME_LIMIT {
+                return Err(Error::runtime(format!(
+                    "The user name '{user}' is {} characters; IAM allows {NAME_LIMIT}. Choose a shorter one with --username",
+                    user.chars().count()
+                )));
+            }
+            let size: usize = policies.iter().map(|(_, d)| without_whitespace(d)).sum();
+            if size > POLICY_LIMIT {
+                return Err(Error::runtime(format!(
+                    "The inline policies for user '{user}' come to {size} characters without whitespace; IAM allows {POLICY_LIMIT} per user. Use fewer buckets per user, or shorten --prefix, --statement or --policy"
+                )));
+            }
+        }
+        CredentialSteps::Temporary {
+            session_name,
+            policy,
+            ..
+        } => {
+            if session_name.chars().count() > NAME_LIMIT {
+                return Err(Error::runtime(format!(
+                    "The role session name '{session_name}' is {} characters; STS allows {NAME_LIMIT}. Use fewer or shorter bucket names per run",
+                    session_name.chars().count()
+                )));
+            }
+            if !session_name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c))
+            {
+                return Err(Error::runtime(format!(
+                    "The role session name '{session_name}' may only hold letters, digits and _+=,.@-, so these bucket names cannot be used with --duration"
+                )));
+            }
+            let size = without_whitespace(policy);
+            if size > POLICY_LIMIT {
+                return Err(Error::runtime(format!(
+                    "The session policy comes to {size} characters without whitespace; STS allows {POLICY_LIMIT}. Use fewer buckets, or shorten --prefix, --statement or --policy"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+struct Run<'a, 'c> {
+    client: &'a Client,
+    console: &'a mut Console<'c>,
+    silent: bool,
+    /// (what was created, the command that removes it), in creation order.
+    created: Vec<(String, String)>,
+}
+
+fn value_at(o: &Object, key: &str) -> String {
+    o.get(key).and_then(Value::as_str_lossy).unwrap_or_default()
+}
+
+fn service_error(e: &AwsError) -> Option<&ServiceError> {
+    match e {
+        AwsError::Service(s) => Some(s),
+        _ => None,
+    }
+}
+
+impl Run<'_, '_> {
+    fn log(&mut self, line: &str) -> Result<()> {
+        if self.silent {
+            Ok(())
+        } else {
+            self.console.note(line)
+        }
+    }
+
+    fn execute(
+        &mut self,
+        plan: &Plan,
+        create_bucket: bool,
+        bucket_region: Option<&str>,
+        format: CredentialFormat,
+    ) -> Result<()> {
+        // Reads first: nothing changes unless every check passes.
+        let mut missing = Vec::new();
+        for step in &plan.buckets {
+            if !self.bucket_exists(&step.bucket)? {
+                if !create_bucket {
+                    return Err(Error::runtime(format!(
+                        "Bucket does not exist: {} - try --create-bucket to create it",
+                        step.bucket
+                    )));
+                }
+                missing.push(step);
+            }
+        }
+        match &plan.credentials {
+            CredentialSteps::Permanent {
+                user,
+                boundary,
+                policies,
+            } => {
+                let user_exists = self.user_exists(user)?;
+                if user_exists {
+                    self.check_key_slots(user)?;
+                }
+                for step in missing {
+                    self.create_bucket(step, bucket_region)?;
+                }
+                self.permanent(user, boundary.as_deref(), policies, user_exists, format)
+            }
+            CredentialSteps::Temporary {
+                session_name,
+                policy,
+                seconds,
+            } => {
+                let identity = self.client.call(&sts::GetCallerIdentity)?;
+                check_role_chaining(&value_at(&identity, "Arn"), *seconds)?;
+                let existing_role = self.find_role()?;
+                for step in missing {
+                    self.create_bucket(step, bucket_region)?;
+                }
+                let (role_arn, created) = match existing_role {
+                    Some(arn) => (arn, false),
+                    None => (self.create_role(&value_at(&identity, "Account"))?, true),
+                };
+                self.log(&format!("Assume role against {role_arn} for {seconds}s"))?;
+                let action = sts::AssumeRole {
+                    role_arn,
+                    session_name: session_name.clone(),
+                    policy: Some(to_string_compact(policy)),
+                    duration_seconds: Some(*seconds),
+                    external_id: None,
+                };
+                let temporary = assume_role_after_creation(self.client, &action, created)?;
+                let out = match format {
+                    CredentialFormat::Json => to_string_indent(&Value::Object(temporary.object), 4),
+                    CredentialFormat::Ini => {
+                        let c = &temporary.credentials;
+                        format!(
+                            "[default]\naws_access_key_id={}\naws_secret_access_key={}\naws_session_token={}",
+                            c.access_key_id,
+                            c.secret_access_key,
+                            c.session_token.as_deref().unwrap_or("")
+                        )
+                    }
+                };
+                self.console.line(&out)
+            }
+        }
+    }
+
+    /// 404 is missing; 403 and other failures are reported as what they are.
+    fn bucket_exists(&self, bucket: &str) -> Result<bool> {
+        match self.client.call(&HeadBucket {
+            bucket: bucket.to_string(),
+        }) {
+            Ok(()) => Ok(true),
+            Err(AwsError::Service(e)) if e.status == 404 => Ok(false),
+            Err(AwsError::Service(e)) if e.status == 403 => Err(Error::runtime(format!(
+                "Bucket {bucket}: access denied (403 Forbidden). It belongs to another account, or these credentials may not use it"
+            ))),
+            Err(e) => Err(Error::runtime(format!("Checking bucket {bucket}: {e}"))),
+        }
+    }
+
+    fn create_bucket(&mut self, step: &BucketStep, bucket_region: Option<&str>) -> Result<()> {
+        let bucket = &step.bucket;
+        let region = bucket_region
+            .map(str::to_string)
+            .unwrap_or_else(|| self.client.settings().region.clone());
+        self.client.set_bucket_region(bucket, &region);
+        self.client.call(&CreateBucket {
+            bucket: bucket.clone(),
+            region: (region != "us-east-1").then(|| region.clone()),
+        })?;
+        self.created.push((
+            format!("bucket {bucket}"),
+            format!("aws s3api delete-bucket --bucket {bucket} --region {region}"),
+        ));
+        match bucket_region {
+            Some(r) => self.log(&format!("Created bucket: {bucket} in region: {r}"))?,
+            None => self.log(&format!("Created bucket: {bucket}"))?,
+        }
+        if step.public {
+            let settings = [
+                "BlockPublicAcls",
+                "IgnorePublicAcls",
+                "BlockPublicPolicy",
+                "RestrictPublicBuckets",
+            ]
+            .map(|k| (k, false))
+            .to_vec();
+            self.client.call(&PutPublicAccessBlock {
+                bucket: bucket.clone(),
+                settings,
+            })?;
+            self.log("Set public access block configuration")?;
+            self.client.call(&PutBucketPolicy {
+                bucket: bucket.clone(),
+                policy: to_string_compact(&public_bucket_policy(bucket)),
+            })?;
+            self.log("Attached bucket policy allowing public access")?;
+        }
+        if step.website {
+            self.client.call(&PutBucketWebsite {
+                bucket: bucket.clone(),
+            })?;
+            self.log("Configured website: IndexDocument=index.html, ErrorDocument=error.html")?;
+        }
+        Ok(())
+    }
+
+    fn user_exists(&self, user: &str) -> Result<bool> {
+        match self.client.call(&iam::get_user(user)) {
+            Ok(_) => Ok(true),
+            Err(e) if service_error(&e).is_some_and(|s| s.code == "NoSuchEntity") => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// IAM allows two access keys per user: name them and say how to free one.
+    fn check_key_slots(&self, user: &str) -> Result<()> {
+        let result = self.client.call(&iam::list_access_keys(user, None))?;
+        let keys: Vec<String> = iam::access_keys(&result)
+            .items
+            .iter()
+            .map(|k| value_at(k, "AccessKeyId"))
+            .collect();
+        if keys.len() >= 2 {
+            return Err(Error::runtime(format!(
+                "User {user} already has {} access keys ({}); IAM allows 2. Free a slot with: aws iam delete-access-key --user-name {user} --access-key-id {}",
+                keys.len(),
+                keys.join(", "),
+                keys[0]
+            )));
+        }
+        Ok(())
+    }
+
+    fn permanent(
+        &mut self,
+        user: &str,
+        boundary: Option<&str>,
+        policies: &[(String, Value)],
+        user_exists: bool,
+        format: CredentialFormat,
+    ) -> Result<()> {
+        let mut created_user = false;
+        if !user_exists {
+            match self.client.call(&iam::create_user(user, boundary)) {
+                Ok(_) => created_user = true,
+                // Created meanwhile (or by an earlier attempt of this request): use it.
+                Err(e) if service_error(&e).is_some_and(|s| s.code == "EntityAlreadyExists") => {}
+                Err(e) => return Err(e.into()),
+            }
+            if created_user {
+                self.created.push((
+                    format!("user {user}"),
+                    format!("s3-credentials delete-user {user}"),
+                ));
+                match boundary {
+                    Some(arn) => self.log(&format!(
+                        "Created user: '{user}' with permissions boundary: '{arn}'"
+                    ))?,
+                    None => self.log(&format!("Created user: '{user}'"))?,
+                }
+            }
+        }
+        for (name, document) in policies {
+            self.client.call(&iam::put_user_policy(
+                user,
+                name,
+                &to_string_compact(document),
+            ))?;
+            if !created_user {
+                self.created.push((
+                    format!("inline policy {name} on user {user}"),
+                    format!("aws iam delete-user-policy --user-name {user} --policy-name {name}"),
+                ));
+            }
+            self.log(&format!("Attached policy {name} to user {user}"))?;
+        }
+        let result = match self.client.call(&iam::create_access_key(user)) {
+            Ok(r) => r,
+            Err(e) if service_error(&e).is_some_and(|s| s.code == "LimitExceeded") => {
+                self.check_key_slots(user)?;
+                return Err(e.into());
+            }
+            Err(e) => return Err(e.into()),
+        };
+        self.log(&format!("Created access key for user: {user}"))?;
+        let key = iam::one(&result, "AccessKey", iam::ACCESS_KEY).unwrap_or_default();
+        let out = match format {
+            CredentialFormat::Json => to_string_indent(&Value::Object(key), 4),
+            CredentialFormat::Ini => format!(
+                "[default]\naws_access_key_id={}\naws_secret_access_key={}",
+                value_at(&key, "AccessKeyId"),
+                value_at(&key, "SecretAccessKey")
+            ),
+        };
+        self.console.line(&out)
+    }
+
+    /// The helper role's ARN if it exists.
+    fn find_role(&self) -> Result<Option<String>> {
+        match self.client.call(&iam::get_role(ROLE_NAME)) {
+            Ok(result) => Ok(iam::one(&result, "Role", iam::ROLE).map(|r| value_at(&r, "Arn"))),
+            Err(e) if service_error(&e).is_some_and(|s| s.code == "NoSuchEntity") => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Creates the helper role (trusting the account) with AmazonS3FullAccess attached.
+    fn create_role(&mut self, account: &str) -> Result<String> {
+        let arn = create_helper_role(self.client, account)?;
+        self.created.push((
+            format!("role {ROLE_NAME}"),
+            format!(
+                "aws iam detach-role-policy --role-name {ROLE_NAME} --policy-arn {S3_FULL_ACCESS} && aws iam delete-role --role-name {ROLE_NAME}"
+            ),
+        ));
+        Ok(arn)
+    }
+}
+
+const S3_FULL_ACCESS: &str = "arn:aws:iam::aws:policy/AmazonS3FullAccess";
+
+/// The role `--duration` and `localserver` assume: created with upstream's trust
+/// policy, description and 12-hour limit, with AmazonS3FullAccess attached.
+pub fn create_helper_role(client: &Client, account: &str) -> Result<String> {
+    let trust = Object::new().with("Version", "2012-10-17").with(
+        "Statement",
+        vec![Value::Object(
+            Object::new()
+                .with("Effect", "Allow")
+                .with(
+                    "Principal",
+                    Object::new().with("AWS", format!("arn:aws:iam::{account}:root")),
+                )
+                .with("Action", "sts:AssumeRole"),
+        )],
+    );
+    let query = iam::create_role(
+        ROLE_NAME,
+        &to_string_compact(&trust.into()),
+        "Role used by the s3-credentials tool to create time-limited credentials that are restricted to specific buckets",
+        43200,
+    );
+    let arn = match client.call(&query) {
+        Ok(result) => iam::one(&result, "Role", iam::ROLE).map(|r| value_at(&r, "Arn")),
+        Err(e) if service_error(&e).is_some_and(|s| s.code == "EntityAlreadyExists") => {
+            let result = client.call(&iam::get_role(ROLE_NAME))?;
+            iam::one(&result, "Role", iam::ROLE).map(|r| value_at(&r, "Arn"))
+        }
+        Err(e) => return Err(e.into()),
+    }
+    .unwrap_or_default();
+    client.call(&iam::attach_role_policy(ROLE_NAME, S3_FULL_ACCESS))?;
+    Ok(arn)
+}
+
+/// Role chaining: credentials that are themselves a role session can only assume
+/// a role for up to an hour.
+pub fn check_role_chaining(caller_arn: &str, seconds: u32) -> Result<()> {
+    if caller_arn.contains(":assumed-role/") && seconds > 3600 {
+        return Err(Error::runtime(format!(
+            "These credentials are a role session ({caller_arn}); AWS limits role chaining to 1 hour, so --duration can be at most 1h here"
+        )));
+    }
+    Ok(())
+}
+
+/// AssumeRole; right after this run created the role, IAM may take seconds to
+/// let it be assumed, so AccessDenied is retried with backoff for about 30 s.
+pub fn assume_role_after_creation(
+    client: &Client,
+    action: &sts::AssumeRole,
+    role_is_new: bool,
+) -> Result<sts::Temporary> {
+    let started = std::time::Instant::now();
+    let mut delay = std::time::Duration::from_millis(500);
+    loop {
+        match client.call(action) {
+            Ok(t) => return Ok(t),
+            Err(e)
+                if role_is_new
+                    && service_error(&e).is_some_and(|s| s.code == "AccessDenied")
+                    && started.elapsed() < std::time::Duration::from_secs(30) =>
+            {
+                std::thread::sleep(delay);
+                delay = (delay * 2).min(std::time::Duration::from_secs(8));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
 }

@@ -57,7 +57,7 @@ pub fn run(command: Command, env: &Env, console: &mut Console) -> Result<()> {
             connection,
         } => identity::delete_user(usernames, connection, env, console),
         Command::Policy(args) => policy::run(&args, console),
-        Command::Create(args) => create::run(args, console),
+        Command::Create(args) => create::run(args, env, console),
         Command::PutObjects(args) => objects::put_objects(args, console),
         Command::DeleteObjects(args) => objects::delete_objects(args, console),
         Command::SetBucketPolicy(args) => {
