@@ -141,3 +141,64 @@ impl Action for PutBucketWebsite {
         Ok(())
     }
 }
+
+/// `PutObject` from memory (streaming uploads come with the transfer commands).
+pub struct PutObject {
+    pub bucket: String,
+    pub key: String,
+    pub body: Vec<u8>,
+    pub content_type: Option<String>,
+}
+
+impl Action for PutObject {
+    type Output = ();
+
+    fn request(&self) -> Request {
+        let mut request = s3("PUT", "PutObject", &self.bucket, Some(&self.key));
+        request.body = self.body.clone();
+        if let Some(t) = &self.content_type {
+            request.headers.push(("content-type".into(), t.clone()));
+        }
+        request
+    }
+
+    fn parse(&self, _response: Response) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// `GetObject` into memory.
+pub struct GetObject {
+    pub bucket: String,
+    pub key: String,
+}
+
+impl Action for GetObject {
+    type Output = Vec<u8>;
+
+    fn request(&self) -> Request {
+        s3("GET", "GetObject", &self.bucket, Some(&self.key))
+    }
+
+    fn parse(&self, response: Response) -> Result<Vec<u8>, String> {
+        Ok(response.body)
+    }
+}
+
+/// `DeleteObject`.
+pub struct DeleteObject {
+    pub bucket: String,
+    pub key: String,
+}
+
+impl Action for DeleteObject {
+    type Output = ();
+
+    fn request(&self) -> Request {
+        s3("DELETE", "DeleteObject", &self.bucket, Some(&self.key))
+    }
+
+    fn parse(&self, _response: Response) -> Result<(), String> {
+        Ok(())
+    }
+}

@@ -181,25 +181,8 @@ fn credentials_xml(action: &str, k: &Keys) -> String {
     )
 }
 
-/// Sends a recorded request on to moto unchanged and returns its answer.
 fn forward(request: &Recorded) -> Canned {
-    let client = reqwest::blocking::Client::new();
-    let method = reqwest::Method::from_bytes(request.method.as_bytes()).unwrap();
-    let mut builder = client.request(method, format!("{}{}", moto().url, request.path));
-    for (k, v) in &request.headers {
-        if !k.eq_ignore_ascii_case("content-length") && !k.eq_ignore_ascii_case("connection") {
-            builder = builder.header(k.as_str(), v.as_str());
-        }
-    }
-    let response = builder
-        .body(request.body.clone())
-        .send()
-        .expect("forward to moto");
-    Canned {
-        status: response.status().as_u16(),
-        headers: Vec::new(),
-        body: response.text().unwrap_or_default(),
-    }
+    crate::fake::forward(&moto().url, request)
 }
 
 #[test]

@@ -127,7 +127,31 @@ impl FakeServer {
         }
     }
 
+    /// Forwards up to `limit` requests to `target` unchanged, recording them.
+    pub fn forwarding(limit: usize, target: &str) -> FakeServer {
+        let target = target.to_string();
+        FakeServer::with_handler(limit, move |request| forward(&target, request))
+    }
+
     pub fn recorded(&self) -> Vec<Recorded> {
         self.requests.lock().unwrap().clone()
+    }
+}
+
+/// Sends a recorded request on to `target` unchanged and returns its answer.
+pub fn forward(target: &str, request: &Recorded) -> Canned {
+    let client = reqwest::blocking::Client::new();
+    let method = reqwest::Method::from_bytes(request.method.as_bytes()).unwrap();
+    let mut builder = client.request(method, format!("{target}{}", request.path));
+    for (k, v) in &request.headers {
+        if !k.eq_ignore_ascii_case("content-length") && !k.eq_ignore_ascii_case("connection") {
+            builder = builder.header(k.as_str(), v.as_str());
+        }
+    }
+    let response = builder.body(request.body.clone()).send().expect("forward");
+    Canned {
+        status: response.status().as_u16(),
+        headers: Vec::new(),
+        body: response.text().unwrap_or_default(),
     }
 }

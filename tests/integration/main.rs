@@ -10,6 +10,7 @@ mod chain;
 mod cli;
 mod common;
 mod conformance;
+mod create;
 mod fake;
 mod identity;
 mod moto;

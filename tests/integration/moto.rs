@@ -199,6 +199,29 @@ fn start() -> Moto {
             ("PolicyDocument", ALLOW_ALL),
         ],
     );
+    // The role `create --duration` uses, pre-created with a `*` principal because
+    // moto never matches the `:root` principal upstream's trust policy names.
+    let role = "s3-credentials.AmazonS3FullAccess";
+    bootstrap_call(
+        &url,
+        "iam",
+        &[
+            ("Action", "CreateRole"),
+            v,
+            ("RoleName", role),
+            ("AssumeRolePolicyDocument", trust),
+        ],
+    );
+    bootstrap_call(
+        &url,
+        "iam",
+        &[
+            ("Action", "AttachRolePolicy"),
+            v,
+            ("RoleName", role),
+            ("PolicyArn", "arn:aws:iam::aws:policy/AmazonS3FullAccess"),
+        ],
+    );
     // Signature checking on from here.
     let response = reqwest::blocking::Client::new()
         .post(format!("{url}/moto-api/reset-auth"))
