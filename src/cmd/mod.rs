@@ -4,6 +4,7 @@
 
 mod create;
 mod identity;
+mod localserver;
 mod objects;
 mod policy;
 
@@ -87,11 +88,7 @@ pub fn run(command: Command, env: &Env, console: &mut Console) -> Result<()> {
             }
             not_implemented("set-public-access-block")
         }
-        Command::Localserver(args) => {
-            check_read_write(args.read_only, args.write_only)?;
-            check_connection(&args.connection)?;
-            not_implemented("localserver")
-        }
+        Command::Localserver(args) => localserver::run(args, env, console),
         other => {
             let name = other.name();
             check_connection(connection_of(&other))?;

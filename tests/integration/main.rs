@@ -13,6 +13,7 @@ mod conformance;
 mod create;
 mod fake;
 mod identity;
+mod localserver;
 mod moto;
 mod profiles;
 mod providers;
