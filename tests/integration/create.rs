@@ -459,3 +459,36 @@ fn list_roles_in_every_format() {
         "decoded document"
     );
 }
+
+#[test]
+fn role_sessions_cannot_ask_for_more_than_an_hour() {
+    admin(&["create", "chain-e2e", "-c", "--username", "seed-chain-e2e"]);
+    let creds = object(&ok(&admin(&["create", "chain-e2e", "-d", "15m"])));
+    let dir = TempDir::new("chaining");
+    let out = Command::new(BIN)
+        .args([
+            "create",
+            "chain-e2e",
+            "-d",
+            "2h",
+            "--endpoint-url",
+            &moto().url,
+        ])
+        .current_dir(&dir.0)
+        .env_clear()
+        .envs(HERMETIC_ENV.iter().copied())
+        .env("AWS_ACCESS_KEY_ID", field(&creds, "AccessKeyId"))
+        .env("AWS_SECRET_ACCESS_KEY", field(&creds, "SecretAccessKey"))
+        .env("AWS_SESSION_TOKEN", field(&creds, "SessionToken"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let line = last_line(&out.stderr);
+    assert!(
+        line.starts_with(
+            "Error: These credentials are a role session (arn:aws:sts::123456789012:assumed-role/"
+        ) && line
+            .ends_with("AWS limits role chaining to 1 hour, so --duration can be at most 1h here"),
+        "{line}"
+    );
+}

@@ -11,6 +11,7 @@ mod cli;
 mod common;
 mod conformance;
 mod create;
+mod create_sequences;
 mod fake;
 mod identity;
 mod localserver;
