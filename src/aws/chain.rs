@@ -82,16 +82,7 @@ pub fn resolve(
         .is_some_and(|v| v.eq_ignore_ascii_case("true"));
     if !disabled {
         tried.push("EC2 instance metadata");
-        let endpoint = providers::imds_endpoint(
-            host.env,
-            profile
-                .set
-                .get(profile.name, "ec2_metadata_service_endpoint"),
-            profile
-                .set
-                .get(profile.name, "ec2_metadata_service_endpoint_mode"),
-        )?;
-        if let Some(c) = providers::imds(host, &endpoint)? {
+        if let Some(c) = instance_metadata(host, profile)? {
             return Ok(c);
         }
     }
@@ -178,19 +169,21 @@ fn named_source(host: &Host, profile: &ProfileChoice, source: &str) -> Result<Cr
         "Environment" => credentials::from_env(host.env)?.ok_or_else(|| missing("the environment")),
         "EcsContainer" => providers::container(host)?.ok_or_else(|| missing("the container")),
         "Ec2InstanceMetadata" => {
-            let endpoint = providers::imds_endpoint(
-                host.env,
-                profile
-                    .set
-                    .get(profile.name, "ec2_metadata_service_endpoint"),
-                profile
-                    .set
-                    .get(profile.name, "ec2_metadata_service_endpoint_mode"),
-            )?;
-            providers::imds(host, &endpoint)?.ok_or_else(|| missing("instance metadata"))
+            instance_metadata(host, profile)?.ok_or_else(|| missing("instance metadata"))
         }
         other => Err(format!(
             "unknown credential_source {other:?}: use Environment, Ec2InstanceMetadata or EcsContainer"
         )),
     }
+}
+
+/// Instance metadata credentials, at the endpoint the environment or profile names.
+fn instance_metadata(host: &Host, profile: &ProfileChoice) -> Result<Option<Credentials>, String> {
+    let setting = |key: &str| profile.set.get(profile.name, key);
+    let endpoint = providers::imds_endpoint(
+        host.env,
+        setting("ec2_metadata_service_endpoint"),
+        setting("ec2_metadata_service_endpoint_mode"),
+    )?;
+    providers::imds(host, &endpoint)
 }

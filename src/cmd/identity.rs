@@ -92,21 +92,15 @@ const ROLE_FIELDS: &[&str] = &[
     "Tags",
     "RoleLastUsed",
 ];
-const ROLE_DETAIL_FIELDS: &[&str] = &[
-    "Path",
-    "RoleName",
-    "RoleId",
-    "Arn",
-    "CreateDate",
-    "AssumeRolePolicyDocument",
-    "Description",
-    "MaxSessionDuration",
-    "PermissionsBoundary",
-    "Tags",
-    "RoleLastUsed",
-    "inline_policies",
-    "attached_policies",
-];
+
+/// The CSV columns of list-roles; `--details` adds the two policy columns.
+fn role_fields(details: bool) -> Vec<&'static str> {
+    let mut fields = ROLE_FIELDS.to_vec();
+    if details {
+        fields.extend(["inline_policies", "attached_policies"]);
+    }
+    fields
+}
 
 /// `--details`: the role's inline policies and its attached policies with their
 /// default version.
@@ -160,12 +154,8 @@ fn role_details(client: &Client, role: &mut Object) -> Result<()> {
 
 pub fn list_roles(args: ListRolesArgs, env: &Env, console: &mut Console) -> Result<()> {
     let client = aws::connect(args.connection, env)?;
-    let fields = if args.details {
-        ROLE_DETAIL_FIELDS
-    } else {
-        ROLE_FIELDS
-    };
-    let mut writer = ListWriter::new(args.format, fields, console.out).map_err(write_error)?;
+    let fields = role_fields(args.details);
+    let mut writer = ListWriter::new(args.format, &fields, console.out).map_err(write_error)?;
     paginate(
         &client,
         iam::list_roles,

@@ -88,3 +88,28 @@ pub fn last_line(bytes: &[u8]) -> String {
         .unwrap_or("")
         .to_string()
 }
+
+/// Runs the binary in a fresh directory with the hermetic environment plus `env`.
+pub fn run_env(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {
+    let dir = TempDir::new("env");
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(&dir.0)
+        .env_clear()
+        .envs(HERMETIC_ENV.iter().copied())
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run s3-credentials");
+    {
+        use std::io::Write;
+        let _ = child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(stdin.as_bytes());
+    }
+    child.wait_with_output().expect("wait for s3-credentials")
+}

@@ -1,7 +1,7 @@
 //! `create` and the IAM commands end to end against moto with signature checking
 //! on: the keys `create` prints are used to prove what they may and may not do.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use s3_credentials::aws::s3::{DeleteObject, GetObject, PutObject};
 use s3_credentials::aws::{self, AwsError, Client};
@@ -9,7 +9,7 @@ use s3_credentials::cli::Connection;
 use s3_credentials::env::Env;
 use s3_credentials::json::{self, Object, Value};
 
-use crate::common::{BIN, HERMETIC_ENV, TempDir, last_line};
+use crate::common::{last_line, run_env};
 use crate::fake::FakeServer;
 use crate::moto::moto;
 
@@ -19,19 +19,17 @@ fn admin(args: &[&str]) -> Output {
 }
 
 fn admin_via(endpoint: &str, args: &[&str]) -> Output {
-    let dir = TempDir::new("create");
     let m = moto();
-    Command::new(BIN)
-        .args(args)
-        .arg("--endpoint-url")
-        .arg(endpoint)
-        .current_dir(&dir.0)
-        .env_clear()
-        .envs(HERMETIC_ENV.iter().copied())
-        .env("AWS_ACCESS_KEY_ID", &m.admin.id)
-        .env("AWS_SECRET_ACCESS_KEY", &m.admin.secret)
-        .output()
-        .expect("run")
+    let mut all = args.to_vec();
+    all.extend(["--endpoint-url", endpoint]);
+    run_env(
+        &all,
+        &[
+            ("AWS_ACCESS_KEY_ID", &m.admin.id),
+            ("AWS_SECRET_ACCESS_KEY", &m.admin.secret),
+        ],
+        "",
+    )
 }
 
 fn ok(out: &Output) -> String {
@@ -464,24 +462,27 @@ fn list_roles_in_every_format() {
 fn role_sessions_cannot_ask_for_more_than_an_hour() {
     admin(&["create", "chain-e2e", "-c", "--username", "seed-chain-e2e"]);
     let creds = object(&ok(&admin(&["create", "chain-e2e", "-d", "15m"])));
-    let dir = TempDir::new("chaining");
-    let out = Command::new(BIN)
-        .args([
+    let (id, secret, token) = (
+        field(&creds, "AccessKeyId"),
+        field(&creds, "SecretAccessKey"),
+        field(&creds, "SessionToken"),
+    );
+    let out = run_env(
+        &[
             "create",
             "chain-e2e",
             "-d",
             "2h",
             "--endpoint-url",
             &moto().url,
-        ])
-        .current_dir(&dir.0)
-        .env_clear()
-        .envs(HERMETIC_ENV.iter().copied())
-        .env("AWS_ACCESS_KEY_ID", field(&creds, "AccessKeyId"))
-        .env("AWS_SECRET_ACCESS_KEY", field(&creds, "SecretAccessKey"))
-        .env("AWS_SESSION_TOKEN", field(&creds, "SessionToken"))
-        .output()
-        .unwrap();
+        ],
+        &[
+            ("AWS_ACCESS_KEY_ID", &id),
+            ("AWS_SECRET_ACCESS_KEY", &secret),
+            ("AWS_SESSION_TOKEN", &token),
+        ],
+        "",
+    );
     assert_eq!(out.status.code(), Some(1));
     let line = last_line(&out.stderr);
     assert!(

@@ -2,27 +2,22 @@
 //! role created on first use (and AssumeRole retried while IAM catches up), the
 //! undo list after a partial failure, and EntityAlreadyExists taken as success.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
-use crate::common::{BIN, HERMETIC_ENV, last_line};
+use crate::common::{last_line, run_env};
 use crate::fake::{Canned, FakeServer, Recorded, canned};
 
 fn run(server: &FakeServer, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .args([
-            "--access-key",
-            "AK",
-            "--secret-key",
-            "SK",
-            "--endpoint-url",
-            &server.url,
-        ])
-        .env_clear()
-        .envs(HERMETIC_ENV.iter().copied())
-        .env("AWS_MAX_ATTEMPTS", "1")
-        .output()
-        .unwrap()
+    let mut all = args.to_vec();
+    all.extend([
+        "--access-key",
+        "AK",
+        "--secret-key",
+        "SK",
+        "--endpoint-url",
+        &server.url,
+    ]);
+    run_env(&all, &[("AWS_MAX_ATTEMPTS", "1")], "")
 }
 
 fn error(status: u16, code: &str, message: &str) -> Canned {

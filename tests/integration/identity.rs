@@ -1,31 +1,10 @@
 //! whoami and list-users end to end: the real binary against moto with signature
 //! checking on, and against a scripted server for retries.
 
-use crate::common::{BIN, HERMETIC_ENV, TempDir, last_line};
+use crate::common::{TempDir, last_line, run_env};
 use crate::fake::{FakeServer, canned};
 use crate::moto::{Keys, moto};
-use std::process::{Command, Output, Stdio};
-
-/// Runs the binary hermetically with extra environment variables and stdin.
-fn run_env(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {
-    let dir = TempDir::new("e2e");
-    let mut child = Command::new(BIN)
-        .args(args)
-        .current_dir(&dir.0)
-        .env_clear()
-        .envs(HERMETIC_ENV.iter().copied())
-        .envs(env.iter().copied())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run");
-    {
-        use std::io::Write;
-        let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-    }
-    child.wait_with_output().expect("wait")
-}
+use std::process::Output;
 
 fn ok(out: &Output) -> String {
     assert_eq!(
@@ -35,6 +14,23 @@ fn ok(out: &Output) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// `whoami` with placeholder keys against a scripted server.
+fn whoami_at(url: &str, env: &[(&str, &str)], stdin: &str) -> Output {
+    run_env(
+        &[
+            "whoami",
+            "--access-key",
+            "AK",
+            "--secret-key",
+            "SK",
+            "--endpoint-url",
+            url,
+        ],
+        env,
+        stdin,
+    )
 }
 
 fn admin_identity() -> String {
@@ -251,19 +247,7 @@ fn a_503_is_retried_and_the_output_is_unchanged() {
         ),
         canned(200, IDENTITY_XML),
     ]);
-    let out = run_env(
-        &[
-            "whoami",
-            "--access-key",
-            "AK",
-            "--secret-key",
-            "SK",
-            "--endpoint-url",
-            &server.url,
-        ],
-        &[],
-        "",
-    );
+    let out = whoami_at(&server.url, &[], "");
     assert_eq!(
         ok(&out),
         "{\n    \"UserId\": \"AIDA\",\n    \"Account\": \"123456789012\",\n    \"Arn\": \"arn:aws:iam::123456789012:user/x\"\n}\n"
@@ -285,19 +269,7 @@ fn a_503_is_retried_and_the_output_is_unchanged() {
 fn persistent_throttling_gives_up_after_max_attempts() {
     let throttled = "<ErrorResponse><Error><Code>Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>";
     let server = FakeServer::start(vec![canned(400, throttled), canned(400, throttled)]);
-    let out = run_env(
-        &[
-            "whoami",
-            "--access-key",
-            "AK",
-            "--secret-key",
-            "SK",
-            "--endpoint-url",
-            &server.url,
-        ],
-        &[("AWS_MAX_ATTEMPTS", "2")],
-        "",
-    );
+    let out = whoami_at(&server.url, &[("AWS_MAX_ATTEMPTS", "2")], "");
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         last_line(&out.stderr),
@@ -330,19 +302,7 @@ fn a_skewed_server_clock_is_corrected_and_the_request_re_signed_once() {
         body: "<ErrorResponse><Error><Code>SignatureDoesNotMatch</Code><Message>Signature expired</Message></Error></ErrorResponse>".into(),
     };
     let server = FakeServer::start(vec![skewed, canned(200, IDENTITY_XML)]);
-    let out = run_env(
-        &[
-            "whoami",
-            "--access-key",
-            "AK",
-            "--secret-key",
-            "SK",
-            "--endpoint-url",
-            &server.url,
-        ],
-        &[],
-        "",
-    );
+    let out = whoami_at(&server.url, &[], "");
     ok(&out);
     let seen = server.recorded();
     assert_eq!(seen.len(), 2);
@@ -364,16 +324,8 @@ fn a_skewed_server_clock_is_corrected_and_the_request_re_signed_once() {
 #[test]
 fn https_proxy_and_no_proxy_are_honoured() {
     let proxy = FakeServer::start(vec![canned(200, IDENTITY_XML)]);
-    let out = run_env(
-        &[
-            "whoami",
-            "--access-key",
-            "AK",
-            "--secret-key",
-            "SK",
-            "--endpoint-url",
-            "http://sts.example.invalid",
-        ],
+    let out = whoami_at(
+        "http://sts.example.invalid",
         &[("HTTP_PROXY", &proxy.url)],
         "",
     );
@@ -386,16 +338,8 @@ fn https_proxy_and_no_proxy_are_honoured() {
     assert_eq!(seen[0].header("host"), Some("sts.example.invalid"));
 
     let direct = FakeServer::start(vec![canned(200, IDENTITY_XML)]);
-    let out = run_env(
-        &[
-            "whoami",
-            "--access-key",
-            "AK",
-            "--secret-key",
-            "SK",
-            "--endpoint-url",
-            &direct.url,
-        ],
+    let out = whoami_at(
+        &direct.url,
         &[
             ("HTTP_PROXY", "http://127.0.0.1:9"),
             ("NO_PROXY", "127.0.0.1"),
@@ -408,16 +352,8 @@ fn https_proxy_and_no_proxy_are_honoured() {
 
 #[test]
 fn a_missing_ca_bundle_is_an_error_that_names_it() {
-    let out = run_env(
-        &[
-            "whoami",
-            "--access-key",
-            "AK",
-            "--secret-key",
-            "SK",
-            "--endpoint-url",
-            "http://127.0.0.1:9",
-        ],
+    let out = whoami_at(
+        "http://127.0.0.1:9",
         &[("AWS_CA_BUNDLE", "/nonexistent/ca.pem")],
         "",
     );
@@ -430,19 +366,7 @@ fn a_missing_ca_bundle_is_an_error_that_names_it() {
 
 #[test]
 fn connection_refused_is_one_clear_line() {
-    let out = run_env(
-        &[
-            "whoami",
-            "--access-key",
-            "AK",
-            "--secret-key",
-            "SK",
-            "--endpoint-url",
-            "http://127.0.0.1:9",
-        ],
-        &[("AWS_MAX_ATTEMPTS", "1")],
-        "",
-    );
+    let out = whoami_at("http://127.0.0.1:9", &[("AWS_MAX_ATTEMPTS", "1")], "");
     assert_eq!(out.status.code(), Some(1));
     let line = last_line(&out.stderr);
     assert!(
