@@ -63,3 +63,51 @@ mod tests {
         assert_eq!(repr("back\\slash"), "'back\\\\slash'");
     }
 }
+
+/// `repr()` of a JSON-like value as Python prints the equivalent dict or list:
+/// `{'Key': 'k', 'Flag': True}`, `[1, None]`.
+pub fn value(v: &crate::json::Value) -> String {
+    use crate::json::Value;
+    match v {
+        Value::Null => "None".into(),
+        Value::Bool(true) => "True".into(),
+        Value::Bool(false) => "False".into(),
+        Value::Int(n) => n.clone(),
+        Value::Float(f) => crate::json::float_repr(*f),
+        Value::Str(s) => repr(&s.to_string_lossy()),
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(value).collect::<Vec<_>>().join(", ")
+        ),
+        Value::Object(o) => format!(
+            "{{{}}}",
+            o.iter()
+                .map(|(k, v)| format!("{}: {}", repr(&k.to_string_lossy()), value(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+#[cfg(test)]
+mod value_tests {
+    use crate::json::{Object, Value};
+
+    #[test]
+    fn dicts_and_lists_like_python() {
+        let o = Object::new()
+            .with("BlockPublicAcls", true)
+            .with("RestrictPublicBuckets", false);
+        assert_eq!(
+            super::value(&o.into()),
+            "{'BlockPublicAcls': True, 'RestrictPublicBuckets': False}"
+        );
+        let e = Object::new()
+            .with("Key", "it's")
+            .with("Code", "AccessDenied");
+        assert_eq!(
+            super::value(&Value::Array(vec![e.into()])),
+            "[{'Key': \"it's\", 'Code': 'AccessDenied'}]"
+        );
+    }
+}

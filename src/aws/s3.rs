@@ -202,3 +202,356 @@ impl Action for DeleteObject {
         Ok(())
     }
 }
+
+// ---------------------------------------------------------------------------
+// Reading bucket settings and listings.
+
+use super::xml::{self, Element, Member, Shape, m, m_xml};
+use crate::json::{Object, Value};
+
+/// `GET /bucket?sub`: the raw body, read by the functions below.
+pub struct GetBucketSub {
+    pub bucket: String,
+    pub operation: &'static str,
+    pub sub: &'static str,
+}
+
+impl Action for GetBucketSub {
+    type Output = Vec<u8>;
+
+    fn request(&self) -> Request {
+        let mut request = s3("GET", self.operation, &self.bucket, None);
+        request.query.push((self.sub.to_string(), String::new()));
+        request
+    }
+
+    fn parse(&self, response: Response) -> Result<Vec<u8>, String> {
+        Ok(response.body)
+    }
+}
+
+pub fn get_bucket_acl(bucket: &str) -> GetBucketSub {
+    GetBucketSub {
+        bucket: bucket.into(),
+        operation: "GetBucketAcl",
+        sub: "acl",
+    }
+}
+pub fn get_bucket_location(bucket: &str) -> GetBucketSub {
+    GetBucketSub {
+        bucket: bucket.into(),
+        operation: "GetBucketLocation",
+        sub: "location",
+    }
+}
+pub fn get_public_access_block(bucket: &str) -> GetBucketSub {
+    GetBucketSub {
+        bucket: bucket.into(),
+        operation: "GetPublicAccessBlock",
+        sub: "publicAccessBlock",
+    }
+}
+pub fn get_bucket_website(bucket: &str) -> GetBucketSub {
+    GetBucketSub {
+        bucket: bucket.into(),
+        operation: "GetBucketWebsite",
+        sub: "website",
+    }
+}
+pub fn get_bucket_policy(bucket: &str) -> GetBucketSub {
+    GetBucketSub {
+        bucket: bucket.into(),
+        operation: "GetBucketPolicy",
+        sub: "policy",
+    }
+}
+pub fn get_bucket_policy_status(bucket: &str) -> GetBucketSub {
+    GetBucketSub {
+        bucket: bucket.into(),
+        operation: "GetBucketPolicyStatus",
+        sub: "policyStatus",
+    }
+}
+pub fn get_bucket_cors(bucket: &str) -> GetBucketSub {
+    GetBucketSub {
+        bucket: bucket.into(),
+        operation: "GetBucketCors",
+        sub: "cors",
+    }
+}
+
+const OWNER: Shape = Shape::Struct(&[m("DisplayName", Shape::Str), m("ID", Shape::Str)]);
+const GRANTEE: Shape = Shape::Struct(&[
+    m("DisplayName", Shape::Str),
+    m("EmailAddress", Shape::Str),
+    m("ID", Shape::Str),
+    m_xml("Type", "@type", Shape::Str),
+    m("URI", Shape::Str),
+]);
+const GRANT: Shape = Shape::Struct(&[m("Grantee", GRANTEE), m("Permission", Shape::Str)]);
+const ACL: &[Member] = &[
+    m("Owner", OWNER),
+    m_xml(
+        "Grants",
+        "AccessControlList",
+        Shape::List {
+            item: &GRANT,
+            wrapper: "Grant",
+        },
+    ),
+];
+pub const PUBLIC_ACCESS_BLOCK: &[Member] = &[
+    m("BlockPublicAcls", Shape::Bool),
+    m("IgnorePublicAcls", Shape::Bool),
+    m("BlockPublicPolicy", Shape::Bool),
+    m("RestrictPublicBuckets", Shape::Bool),
+];
+const WEBSITE: &[Member] = &[
+    m(
+        "RedirectAllRequestsTo",
+        Shape::Struct(&[m("HostName", Shape::Str), m("Protocol", Shape::Str)]),
+    ),
+    m("IndexDocument", Shape::Struct(&[m("Suffix", Shape::Str)])),
+    m("ErrorDocument", Shape::Struct(&[m("Key", Shape::Str)])),
+    m(
+        "RoutingRules",
+        Shape::List {
+            item: &Shape::Str,
+            wrapper: "RoutingRule",
+        },
+    ),
+];
+const CORS_RULE: &[Member] = &[
+    m("ID", Shape::Str),
+    m_xml("AllowedHeaders", "AllowedHeader", Shape::Flat(&Shape::Str)),
+    m_xml("AllowedMethods", "AllowedMethod", Shape::Flat(&Shape::Str)),
+    m_xml("AllowedOrigins", "AllowedOrigin", Shape::Flat(&Shape::Str)),
+    m_xml("ExposeHeaders", "ExposeHeader", Shape::Flat(&Shape::Str)),
+    m("MaxAgeSeconds", Shape::Int),
+];
+pub const OBJECT: &[Member] = &[
+    m("Key", Shape::Str),
+    m("LastModified", Shape::Timestamp),
+    m("ETag", Shape::Str),
+    m("ChecksumAlgorithm", Shape::Flat(&Shape::Str)),
+    m("ChecksumType", Shape::Str),
+    m("Size", Shape::Int),
+    m("StorageClass", Shape::Str),
+    m("Owner", OWNER),
+    m(
+        "RestoreStatus",
+        Shape::Struct(&[
+            m("IsRestoreInProgress", Shape::Bool),
+            m("RestoreExpiryDate", Shape::Timestamp),
+        ]),
+    ),
+];
+const BUCKET: &[Member] = &[
+    m("Name", Shape::Str),
+    m("CreationDate", Shape::Timestamp),
+    m("BucketRegion", Shape::Str),
+    m("BucketArn", Shape::Str),
+];
+
+fn root(body: &[u8]) -> Result<Element, String> {
+    xml::parse(body)
+}
+
+pub fn read_acl(body: &[u8]) -> Result<Object, String> {
+    Ok(xml::to_object(&root(body)?, ACL))
+}
+
+/// The bucket's region: an empty constraint is us-east-1, the legacy `EU` eu-west-1.
+pub fn read_location(body: &[u8]) -> Result<String, String> {
+    let text = root(body)?.text.trim().to_string();
+    Ok(match text.as_str() {
+        "" => "us-east-1".into(),
+        "EU" => "eu-west-1".into(),
+        _ => text,
+    })
+}
+
+pub fn read_public_access_block(body: &[u8]) -> Result<Object, String> {
+    Ok(xml::to_object(&root(body)?, PUBLIC_ACCESS_BLOCK))
+}
+
+pub fn read_website(body: &[u8]) -> Result<Object, String> {
+    Ok(xml::to_object(&root(body)?, WEBSITE))
+}
+
+pub fn read_policy_status(body: &[u8]) -> Result<Object, String> {
+    Ok(xml::to_object(&root(body)?, &[m("IsPublic", Shape::Bool)]))
+}
+
+pub fn read_cors_rules(body: &[u8]) -> Result<Vec<Value>, String> {
+    Ok(root(body)?
+        .children_named("CORSRule")
+        .map(|r| Value::Object(xml::to_object(r, CORS_RULE)))
+        .collect())
+}
+
+/// `ListBuckets` (not paginated here, as upstream).
+pub struct ListBuckets;
+
+impl Action for ListBuckets {
+    type Output = Vec<Object>;
+
+    fn request(&self) -> Request {
+        Request {
+            service: super::endpoint::Service::S3,
+            operation: "ListBuckets",
+            method: "GET",
+            bucket: None,
+            key: None,
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Vec::new(),
+            idempotent: true,
+        }
+    }
+
+    fn parse(&self, response: Response) -> Result<Vec<Object>, String> {
+        let root = root(&response.body)?;
+        Ok(root
+            .child("Buckets")
+            .map(|b| {
+                b.children_named("Bucket")
+                    .map(|e| xml::to_object(e, BUCKET))
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+}
+
+/// One page of `ListObjectsV2` (keys requested URL-encoded, returned decoded).
+pub struct ListObjectsV2 {
+    pub bucket: String,
+    pub prefix: Option<String>,
+    pub continuation: Option<String>,
+}
+
+pub struct ObjectPage {
+    pub objects: Vec<Object>,
+    pub next: Option<String>,
+}
+
+impl Action for ListObjectsV2 {
+    type Output = ObjectPage;
+
+    fn request(&self) -> Request {
+        let mut request = s3("GET", "ListObjectsV2", &self.bucket, None);
+        request.query.push(("list-type".into(), "2".into()));
+        if let Some(token) = &self.continuation {
+            request
+                .query
+                .push(("continuation-token".into(), token.clone()));
+        }
+        request.query.push(("encoding-type".into(), "url".into()));
+        if let Some(prefix) = self.prefix.as_ref().filter(|p| !p.is_empty()) {
+            request.query.push(("prefix".into(), prefix.clone()));
+        }
+        request
+    }
+
+    fn parse(&self, response: Response) -> Result<ObjectPage, String> {
+        let root = root(&response.body)?;
+        let url_encoded = root.text_of("EncodingType") == Some("url");
+        let objects = root
+            .children_named("Contents")
+            .map(|c| {
+                let mut o = xml::to_object(c, OBJECT);
+                if url_encoded && let Some(Value::Str(k)) = o.get("Key").cloned() {
+                    o.insert(
+                        "Key",
+                        Value::from(xml::percent_decode(&k.to_string_lossy(), true)),
+                    );
+                }
+                o
+            })
+            .collect();
+        let next = (root.text_of("IsTruncated") == Some("true"))
+            .then(|| root.text_of("NextContinuationToken").map(str::to_string))
+            .flatten();
+        Ok(ObjectPage { objects, next })
+    }
+}
+
+/// `PutBucketCors` with one rule.
+pub struct PutBucketCors {
+    pub bucket: String,
+    pub id: String,
+    pub allowed_headers: Vec<String>,
+    pub allowed_methods: Vec<String>,
+    pub allowed_origins: Vec<String>,
+    pub expose_headers: Vec<String>,
+    pub max_age_seconds: Option<i64>,
+}
+
+impl Action for PutBucketCors {
+    type Output = ();
+
+    fn request(&self) -> Request {
+        let each = |tag: &str, values: &[String]| -> String {
+            values
+                .iter()
+                .map(|v| format!("<{tag}>{}</{tag}>", xml_escape(v)))
+                .collect()
+        };
+        let mut rule = format!("<ID>{}</ID>", xml_escape(&self.id));
+        rule.push_str(&each("AllowedHeader", &self.allowed_headers));
+        rule.push_str(&each("AllowedMethod", &self.allowed_methods));
+        rule.push_str(&each("AllowedOrigin", &self.allowed_origins));
+        rule.push_str(&each("ExposeHeader", &self.expose_headers));
+        if let Some(age) = self.max_age_seconds {
+            rule.push_str(&format!("<MaxAgeSeconds>{age}</MaxAgeSeconds>"));
+        }
+        put_sub_resource(
+            "PutBucketCors",
+            &self.bucket,
+            "cors",
+            format!(
+                "<CORSConfiguration xmlns=\"{S3_NS}\"><CORSRule>{rule}</CORSRule></CORSConfiguration>"
+            ),
+        )
+    }
+
+    fn parse(&self, _response: Response) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// `DeleteObjects` for up to 1,000 keys; the output is the `<Error>` entries.
+pub struct DeleteObjects {
+    pub bucket: String,
+    pub keys: Vec<String>,
+}
+
+const DELETE_ERROR: &[Member] = &[
+    m("Key", Shape::Str),
+    m("VersionId", Shape::Str),
+    m("Code", Shape::Str),
+    m("Message", Shape::Str),
+];
+
+impl Action for DeleteObjects {
+    type Output = Vec<Object>;
+
+    fn request(&self) -> Request {
+        let objects: String = self
+            .keys
+            .iter()
+            .map(|k| format!("<Object><Key>{}</Key></Object>", xml_escape(k)))
+            .collect();
+        let mut request = s3("POST", "DeleteObjects", &self.bucket, None);
+        request.query.push(("delete".into(), String::new()));
+        request.body = format!("<Delete xmlns=\"{S3_NS}\">{objects}</Delete>").into_bytes();
+        request.with_content_md5()
+    }
+
+    fn parse(&self, response: Response) -> Result<Vec<Object>, String> {
+        Ok(root(&response.body)?
+            .children_named("Error")
+            .map(|e| xml::to_object(e, DELETE_ERROR))
+            .collect())
+    }
+}

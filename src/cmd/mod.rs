@@ -2,6 +2,7 @@
 //!
 //! Commands write through a [`Console`], so tests can capture both streams.
 
+mod buckets;
 mod create;
 mod identity;
 mod localserver;
@@ -61,33 +62,15 @@ pub fn run(command: Command, env: &Env, console: &mut Console) -> Result<()> {
         Command::Create(args) => create::run(args, env, console),
         Command::PutObjects(args) => objects::put_objects(args, console),
         Command::DeleteObjects(args) => objects::delete_objects(args, console),
-        Command::SetBucketPolicy(args) => {
-            check_connection(&args.connection)?;
-            if args.allow_all_get && args.policy_file.is_some() {
-                return Err(Error::runtime(
-                    "Cannot pass both --allow-all-get and --policy-file",
-                ));
-            }
-            not_implemented("set-bucket-policy")
-        }
-        Command::SetPublicAccessBlock(args) => {
-            check_connection(&args.connection)?;
-            let s = args.settings;
-            let nothing = [
-                s.block_public_acls,
-                s.ignore_public_acls,
-                s.block_public_policy,
-                s.restrict_public_buckets,
-            ]
-            .iter()
-            .all(Option::is_none);
-            if !args.allow_public_access && nothing {
-                return Err(Error::runtime(
-                    "No valid options provided. Use --help to see available options.",
-                ));
-            }
-            not_implemented("set-public-access-block")
-        }
+        Command::SetBucketPolicy(args) => buckets::set_bucket_policy(args, env, console),
+        Command::SetPublicAccessBlock(args) => buckets::set_public_access_block(args, env, console),
+        Command::ListBuckets(args) => buckets::list_buckets(args, env, console),
+        Command::ListBucket(args) => buckets::list_bucket(args, env, console),
+        Command::GetCorsPolicy(args) => buckets::get_cors_policy(args, env, console),
+        Command::SetCorsPolicy(args) => buckets::set_cors_policy(args, env, console),
+        Command::GetBucketPolicy(args) => buckets::get_bucket_policy(args, env, console),
+        Command::GetPublicAccessBlock(args) => buckets::get_public_access_block(args, env, console),
+        Command::DebugBucket(args) => buckets::debug_bucket(args, env, console),
         Command::Localserver(args) => localserver::run(args, env, console),
         other => {
             let name = other.name();

@@ -6,6 +6,7 @@
 //! checking on, and against a scripted server (`fake`) for faults; `redirect`
 //! drives the client library against the scripted server.
 
+mod buckets;
 mod chain;
 mod cli;
 mod common;

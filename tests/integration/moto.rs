@@ -1,8 +1,9 @@
 //! A moto server (IAM, STS, S3) for the end-to-end tests: one per test process, on
 //! a free port, with signature checking on. It stops when the test process exits.
 //!
-//! moto is found at `$MOTO_SERVER`, `.venv-moto/bin/moto_server` in the project, or
-//! `moto_server` on PATH. If it is missing the tests fail with install instructions.
+//! moto is `$MOTO_SERVER` or `.venv-moto/bin/moto_server` in the project (the pinned
+//! 5.2.5 that `.ci/run` installs). If it is missing the tests fail with install
+//! instructions.
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -30,6 +31,9 @@ pub struct Moto {
     _child: Mutex<Child>,
 }
 
+/// The pinned moto: `$MOTO_SERVER`, else the project's `.venv-moto` (which
+/// `.ci/run` creates). A `moto_server` elsewhere on PATH may be another version,
+/// so it is not used.
 fn moto_binary() -> PathBuf {
     if let Ok(path) = std::env::var("MOTO_SERVER") {
         return path.into();
@@ -38,12 +42,7 @@ fn moto_binary() -> PathBuf {
     if local.exists() {
         return local;
     }
-    std::env::var("PATH")
-        .unwrap_or_default()
-        .split(':')
-        .map(|dir| PathBuf::from(dir).join("moto_server"))
-        .find(|p| p.exists())
-        .unwrap_or_else(|| panic!("{INSTALL}"))
+    panic!("{INSTALL}")
 }
 
 fn free_port() -> u16 {
