@@ -77,6 +77,30 @@ impl std::fmt::Debug for Client {
     }
 }
 
+/// A client's settings, credentials and learned state, to rebuild it on another thread.
+#[derive(Debug, Clone)]
+pub struct ClientSeed {
+    settings: Settings,
+    credentials: Option<Credentials>,
+    skew: i64,
+    bucket_regions: HashMap<String, String>,
+}
+
+impl ClientSeed {
+    /// A client over its own HTTP transport.
+    pub fn build(self) -> Client {
+        let transport = Rc::new(HttpTransport::new(
+            self.settings.ca_bundle.clone(),
+            self.settings.connect_timeout,
+            self.settings.read_timeout,
+        ));
+        let client = Client::with_transport(self.settings, self.credentials, transport);
+        client.skew.set(self.skew);
+        *client.bucket_regions.borrow_mut() = self.bucket_regions;
+        client
+    }
+}
+
 /// What one attempt produced.
 enum Attempt {
     Answer(Response),
@@ -140,6 +164,16 @@ impl Client {
             .unwrap_or_else(|| self.settings.region.clone())
     }
 
+    /// What another thread needs to build an equivalent client (parallel transfers).
+    pub fn seed(&self) -> ClientSeed {
+        ClientSeed {
+            settings: self.settings.clone(),
+            credentials: self.credentials.clone(),
+            skew: self.skew.get(),
+            bucket_regions: self.bucket_regions.borrow().clone(),
+        }
+    }
+
     pub fn transport(&self) -> Rc<dyn Transport> {
         Rc::clone(&self.transport)
     }
@@ -148,6 +182,17 @@ impl Client {
     pub fn call<A: Action>(&self, action: &A) -> Result<A::Output, AwsError> {
         let request = action.request();
         let operation = request.operation;
+        if let Some(key) = &request.key
+            && key
+                .split('/')
+                .any(|segment| segment == "." || segment == "..")
+        {
+            // URL parsers fold dot segments (even percent-encoded ones), so the
+            // request would not be the one that was signed.
+            return Err(AwsError::Setup(format!(
+                "The key {key} has a '.' or '..' path segment, which HTTP clients rewrite; such keys are not supported"
+            )));
+        }
         let mut attempt = 1;
         let mut skew_fixed = false;
         let mut redirected = false;

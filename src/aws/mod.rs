@@ -23,7 +23,7 @@ pub mod timestamp;
 pub mod transport;
 pub mod xml;
 
-pub use client::Client;
+pub use client::{Client, ClientSeed};
 pub use error::AwsError;
 
 use std::rc::Rc;

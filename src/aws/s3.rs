@@ -159,7 +159,7 @@ impl Action for PutObject {
         if let Some(t) = &self.content_type {
             request.headers.push(("content-type".into(), t.clone()));
         }
-        request
+        with_crc32(request)
     }
 
     fn parse(&self, _response: Response) -> Result<(), String> {
@@ -553,5 +553,237 @@ impl Action for DeleteObjects {
             .children_named("Error")
             .map(|e| xml::to_object(e, DELETE_ERROR))
             .collect())
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Transfers: whole objects below the part size, multipart above it.
+
+/// The CRC32 checksum headers upstream's uploads carry (so listings show
+/// `ChecksumAlgorithm: ["CRC32"]`).
+fn with_crc32(mut request: Request) -> Request {
+    use base64::Engine as _;
+    let crc = crc32fast::hash(&request.body);
+    let encoded = base64::engine::general_purpose::STANDARD.encode(crc.to_be_bytes());
+    request
+        .headers
+        .push(("x-amz-sdk-checksum-algorithm".into(), "CRC32".into()));
+    request
+        .headers
+        .push(("x-amz-checksum-crc32".into(), encoded));
+    request
+}
+
+/// `HeadObject`: the object's size.
+pub struct HeadObject {
+    pub bucket: String,
+    pub key: String,
+}
+
+impl Action for HeadObject {
+    type Output = u64;
+
+    fn request(&self) -> Request {
+        s3("HEAD", "HeadObject", &self.bucket, Some(&self.key))
+    }
+
+    fn parse(&self, response: Response) -> Result<u64, String> {
+        response
+            .header("content-length")
+            .and_then(|l| l.trim().parse().ok())
+            .ok_or_else(|| "no Content-Length in the HeadObject response".to_string())
+    }
+}
+
+/// `GetObject` of a byte range (inclusive), into memory.
+pub struct GetObjectRange {
+    pub bucket: String,
+    pub key: String,
+    pub first: u64,
+    pub last: u64,
+}
+
+impl Action for GetObjectRange {
+    type Output = Vec<u8>;
+
+    fn request(&self) -> Request {
+        let mut request = s3("GET", "GetObject", &self.bucket, Some(&self.key));
+        request.headers.push((
+            "range".into(),
+            format!("bytes={}-{}", self.first, self.last),
+        ));
+        request
+    }
+
+    fn parse(&self, response: Response) -> Result<Vec<u8>, String> {
+        let expected = (self.last - self.first + 1) as usize;
+        if response.body.len() != expected {
+            return Err(format!(
+                "expected {expected} bytes of {}, got {}",
+                self.key,
+                response.body.len()
+            ));
+        }
+        Ok(response.body)
+    }
+}
+
+pub struct CreateMultipartUpload {
+    pub bucket: String,
+    pub key: String,
+    pub content_type: Option<String>,
+}
+
+impl Action for CreateMultipartUpload {
+    /// The upload id.
+    type Output = String;
+
+    fn request(&self) -> Request {
+        let mut request = s3(
+            "POST",
+            "CreateMultipartUpload",
+            &self.bucket,
+            Some(&self.key),
+        );
+        request.query.push(("uploads".into(), String::new()));
+        request
+            .headers
+            .push(("x-amz-checksum-algorithm".into(), "CRC32".into()));
+        if let Some(t) = &self.content_type {
+            request.headers.push(("content-type".into(), t.clone()));
+        }
+        request.idempotent = false;
+        request
+    }
+
+    fn parse(&self, response: Response) -> Result<String, String> {
+        root(&response.body)?
+            .text_of("UploadId")
+            .map(str::to_string)
+            .ok_or_else(|| "no UploadId in the CreateMultipartUpload response".into())
+    }
+}
+
+pub struct UploadPart {
+    pub bucket: String,
+    pub key: String,
+    pub upload_id: String,
+    pub number: u32,
+    pub body: Vec<u8>,
+}
+
+/// A finished part: its number, ETag and CRC32 (base64).
+#[derive(Debug, Clone)]
+pub struct Part {
+    pub number: u32,
+    pub etag: String,
+    pub crc32: String,
+}
+
+impl Action for UploadPart {
+    type Output = Part;
+
+    fn request(&self) -> Request {
+        let mut request = s3("PUT", "UploadPart", &self.bucket, Some(&self.key));
+        request
+            .query
+            .push(("partNumber".into(), self.number.to_string()));
+        request
+            .query
+            .push(("uploadId".into(), self.upload_id.clone()));
+        request.body = self.body.clone();
+        with_crc32(request)
+    }
+
+    fn parse(&self, response: Response) -> Result<Part, String> {
+        use base64::Engine as _;
+        Ok(Part {
+            number: self.number,
+            etag: response
+                .header("etag")
+                .map(str::to_string)
+                .ok_or("no ETag in the UploadPart response")?,
+            crc32: base64::engine::general_purpose::STANDARD
+                .encode(crc32fast::hash(&self.body).to_be_bytes()),
+        })
+    }
+}
+
+pub struct CompleteMultipartUpload {
+    pub bucket: String,
+    pub key: String,
+    pub upload_id: String,
+    pub parts: Vec<Part>,
+}
+
+impl Action for CompleteMultipartUpload {
+    type Output = ();
+
+    fn request(&self) -> Request {
+        let parts: String = self
+            .parts
+            .iter()
+            .map(|p| {
+                format!(
+                    "<Part><ChecksumCRC32>{}</ChecksumCRC32><ETag>{}</ETag><PartNumber>{}</PartNumber></Part>",
+                    p.crc32,
+                    xml_escape(&p.etag),
+                    p.number
+                )
+            })
+            .collect();
+        let mut request = s3(
+            "POST",
+            "CompleteMultipartUpload",
+            &self.bucket,
+            Some(&self.key),
+        );
+        request
+            .query
+            .push(("uploadId".into(), self.upload_id.clone()));
+        request.body =
+            format!("<CompleteMultipartUpload xmlns=\"{S3_NS}\">{parts}</CompleteMultipartUpload>")
+                .into_bytes();
+        request
+    }
+
+    fn parse(&self, response: Response) -> Result<(), String> {
+        // S3 can answer 200 with an <Error> document when completion fails late.
+        let root = root(&response.body)?;
+        if root.name == "Error" {
+            return Err(format!(
+                "{}: {}",
+                root.text_of("Code").unwrap_or("Unknown"),
+                root.text_of("Message").unwrap_or("")
+            ));
+        }
+        Ok(())
+    }
+}
+
+pub struct AbortMultipartUpload {
+    pub bucket: String,
+    pub key: String,
+    pub upload_id: String,
+}
+
+impl Action for AbortMultipartUpload {
+    type Output = ();
+
+    fn request(&self) -> Request {
+        let mut request = s3(
+            "DELETE",
+            "AbortMultipartUpload",
+            &self.bucket,
+            Some(&self.key),
+        );
+        request
+            .query
+            .push(("uploadId".into(), self.upload_id.clone()));
+        request
+    }
+
+    fn parse(&self, _response: Response) -> Result<(), String> {
+        Ok(())
     }
 }

@@ -8,6 +8,7 @@ mod identity;
 mod localserver;
 mod objects;
 mod policy;
+mod transfer;
 
 use std::io::Write;
 
@@ -60,8 +61,11 @@ pub fn run(command: Command, env: &Env, console: &mut Console) -> Result<()> {
         } => identity::delete_user(usernames, connection, env, console),
         Command::Policy(args) => policy::run(&args, console),
         Command::Create(args) => create::run(args, env, console),
-        Command::PutObjects(args) => objects::put_objects(args, console),
-        Command::DeleteObjects(args) => objects::delete_objects(args, console),
+        Command::PutObjects(args) => objects::put_objects(args, env, console),
+        Command::PutObject(args) => objects::put_object(args, env, console),
+        Command::GetObject(args) => objects::get_object(args, env, console),
+        Command::GetObjects(args) => objects::get_objects(args, env, console),
+        Command::DeleteObjects(args) => objects::delete_objects(args, env, console),
         Command::SetBucketPolicy(args) => buckets::set_bucket_policy(args, env, console),
         Command::SetPublicAccessBlock(args) => buckets::set_public_access_block(args, env, console),
         Command::ListBuckets(args) => buckets::list_buckets(args, env, console),
@@ -72,43 +76,7 @@ pub fn run(command: Command, env: &Env, console: &mut Console) -> Result<()> {
         Command::GetPublicAccessBlock(args) => buckets::get_public_access_block(args, env, console),
         Command::DebugBucket(args) => buckets::debug_bucket(args, env, console),
         Command::Localserver(args) => localserver::run(args, env, console),
-        other => {
-            let name = other.name();
-            check_connection(connection_of(&other))?;
-            not_implemented(name)
-        }
     }
-}
-
-fn connection_of(command: &Command) -> &Connection {
-    match command {
-        Command::DebugBucket(a)
-        | Command::GetBucketPolicy(a)
-        | Command::GetCorsPolicy(a)
-        | Command::GetPublicAccessBlock(a) => &a.connection,
-        Command::DeleteUser { connection, .. }
-        | Command::ListUserPolicies { connection, .. }
-        | Command::ListUsers { connection, .. }
-        | Command::Whoami(connection) => connection,
-        Command::GetObject(a) => &a.connection,
-        Command::GetObjects(a) => &a.connection,
-        Command::ListBucket(a) => &a.connection,
-        Command::ListBuckets(a) => &a.connection,
-        Command::ListRoles(a) => &a.connection,
-        Command::PutObject(a) => &a.connection,
-        Command::SetCorsPolicy(a) => &a.connection,
-        Command::Create(a) => &a.connection,
-        Command::DeleteObjects(a) => &a.connection,
-        Command::Localserver(a) => &a.connection,
-        Command::PutObjects(a) => &a.connection,
-        Command::SetBucketPolicy(a) => &a.connection,
-        Command::SetPublicAccessBlock(a) => &a.connection,
-        Command::Policy(_) => unreachable!("policy takes no connection options"),
-    }
-}
-
-fn not_implemented(name: &str) -> Result<()> {
-    Err(Error::runtime(format!("{name} is not implemented yet")))
 }
 
 /// `--auth` excludes the key options; upstream checks this when a client is built.

@@ -1,12 +1,20 @@
-//! Object commands: uploads, downloads and deletes. The parts that need no AWS
-//! call live here now: choosing what `put-objects` uploads and `delete-objects`
-//! deletes, and their dry runs.
+//! Object commands: put-object(s), get-object(s), delete-objects. What to move is
+//! decided here (directory walks, patterns, safe paths); `transfer` moves bytes.
 
+use std::fs::File;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::{Console, check_connection, not_implemented};
-use crate::cli::{DeleteObjectsArgs, PutObjectsArgs};
+use super::transfer::{self, Progress, human_size, workers};
+use super::{Console, check_connection};
+use crate::aws::s3::{DeleteObjects, ListObjectsV2};
+use crate::aws::{self, Client};
+use crate::cli::{
+    DeleteObjectsArgs, GetObjectArgs, GetObjectsArgs, InputFile, PutObjectArgs, PutObjectsArgs,
+};
+use crate::env::Env;
 use crate::error::{Error, Result};
+use crate::json::Value;
 
 /// One file `put-objects` will upload.
 #[derive(Debug, PartialEq, Eq)]
@@ -123,7 +131,7 @@ fn walk(
     }
 }
 
-pub fn put_objects(args: PutObjectsArgs, console: &mut Console) -> Result<()> {
+pub fn put_objects(args: PutObjectsArgs, env: &Env, console: &mut Console) -> Result<()> {
     check_connection(&args.connection)?;
     let mut warnings = Vec::new();
     let uploads = uploads(&args.objects, args.prefix.as_deref(), &mut warnings);
@@ -136,19 +144,278 @@ pub fn put_objects(args: PutObjectsArgs, console: &mut Console) -> Result<()> {
         }
         return Ok(());
     }
-    not_implemented("put-objects")
+    let client = aws::connect(args.connection, env)?;
+    let total: u64 = uploads
+        .iter()
+        .filter_map(|u| std::fs::metadata(&u.path).ok())
+        .map(|m| m.len())
+        .sum();
+    let s = if uploads.len() == 1 { "" } else { "s" };
+    console.out.flush().map_err(super::write_error)?;
+    let progress = Progress::new(
+        &format!(
+            "Uploading {} ({} file{s})",
+            human_size(total),
+            uploads.len()
+        ),
+        total,
+        !args.silent,
+    );
+    for u in &uploads {
+        let mut file = File::open(&u.path)
+            .map_err(|e| Error::runtime(format!("{}: {}", u.path, crate::cli::os_message(&e))))?;
+        transfer::upload(
+            &client,
+            &args.bucket,
+            &u.key,
+            &mut file,
+            None,
+            workers(env),
+            &progress,
+        )
+        .map_err(|e| match e {
+            Error::Runtime(m) => Error::runtime(format!(
+                "Failed to upload {} to {}/{}: {m}",
+                u.path, args.bucket, u.key
+            )),
+            other => other,
+        })?;
+    }
+    progress.finish();
+    Ok(())
 }
 
-pub fn delete_objects(args: DeleteObjectsArgs, console: &mut Console) -> Result<()> {
+pub fn put_object(args: PutObjectArgs, env: &Env, console: &mut Console) -> Result<()> {
+    let client = aws::connect(args.connection, env)?;
+    let content_type = args.content_type.clone().or_else(|| match &args.path {
+        InputFile::File { path, .. } => {
+            transfer::guess_content_type(&path.to_string_lossy()).map(str::to_string)
+        }
+        InputFile::Stdin => None,
+    });
+    let (mut reader, size): (Box<dyn Read>, u64) = match args.path {
+        InputFile::Stdin => (Box::new(std::io::stdin().lock()), 0),
+        InputFile::File { file, .. } => {
+            let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+            (Box::new(file), size)
+        }
+    };
+    console.out.flush().map_err(super::write_error)?;
+    let progress = Progress::new("Uploading", size, !args.silent);
+    transfer::upload(
+        &client,
+        &args.bucket,
+        &args.key,
+        &mut reader,
+        content_type.as_deref(),
+        workers(env),
+        &progress,
+    )?;
+    progress.finish();
+    Ok(())
+}
+
+pub fn get_object(args: GetObjectArgs, env: &Env, console: &mut Console) -> Result<()> {
+    let client = aws::connect(args.connection, env)?;
+    let progress = Progress::new("", 0, false);
+    match &args.output {
+        Some(path) => transfer::download_file(
+            &client,
+            &args.bucket,
+            &args.key,
+            path,
+            None,
+            workers(env),
+            &progress,
+        ),
+        None => transfer::download_to(&client, &args.bucket, &args.key, console.out, &progress),
+    }
+}
+
+/// A key as a relative path under the output directory; `None` for keys that
+/// would escape it (`..`, absolute) or name no file.
+fn safe_relative(key: &str) -> Option<PathBuf> {
+    let mut path = PathBuf::new();
+    for part in key.split('/') {
+        match part {
+            "" | "." => continue,
+            ".." => return None,
+            p => path.push(p),
+        }
+    }
+    (!path.as_os_str().is_empty() && !key.ends_with('/')).then_some(path)
+}
+
+/// Shell-style pattern match as Python's `fnmatch` on POSIX: `*` (also across
+/// `/`), `?`, `[seq]`, `[!seq]`.
+pub fn fnmatch(name: &str, pattern: &str) -> bool {
+    fn matches(n: &[char], p: &[char]) -> bool {
+        match p.first() {
+            None => n.is_empty(),
+            Some('*') => (0..=n.len()).any(|i| matches(&n[i..], &p[1..])),
+            Some('?') => !n.is_empty() && matches(&n[1..], &p[1..]),
+            Some('[') => {
+                let Some(close) = p.iter().skip(2).position(|&c| c == ']').map(|i| i + 2) else {
+                    return n.first() == Some(&'[') && matches(&n[1..], &p[1..]);
+                };
+                let Some(&c) = n.first() else { return false };
+                let set = &p[1..close];
+                let (negate, set) = match set.first() {
+                    Some('!') => (true, &set[1..]),
+                    _ => (false, set),
+                };
+                let mut found = false;
+                let mut i = 0;
+                while i < set.len() {
+                    if i + 2 < set.len() && set[i + 1] == '-' {
+                        found |= set[i] <= c && c <= set[i + 2];
+                        i += 3;
+                    } else {
+                        found |= set[i] == c;
+                        i += 1;
+                    }
+                }
+                found != negate && matches(&n[1..], &p[close + 1..])
+            }
+            Some(&pc) => n.first() == Some(&pc) && matches(&n[1..], &p[1..]),
+        }
+    }
+    let n: Vec<char> = name.chars().collect();
+    let p: Vec<char> = pattern.chars().collect();
+    matches(&n, &p)
+}
+
+/// Every key under `prefix` (all keys for `None`), with sizes.
+fn list_keys(client: &Client, bucket: &str, prefix: Option<&str>) -> Result<Vec<(String, u64)>> {
+    let mut keys = Vec::new();
+    let mut continuation = None;
+    loop {
+        let page = client.call(&ListObjectsV2 {
+            bucket: bucket.into(),
+            prefix: prefix.map(str::to_string),
+            continuation,
+        })?;
+        for o in page.objects {
+            let key = o
+                .get("Key")
+                .and_then(Value::as_str_lossy)
+                .unwrap_or_default();
+            let size = match o.get("Size") {
+                Some(Value::Int(n)) => n.parse().unwrap_or(0),
+                _ => 0,
+            };
+            keys.push((key, size));
+        }
+        match page.next {
+            Some(t) => continuation = Some(t),
+            None => return Ok(keys),
+        }
+    }
+}
+
+pub fn get_objects(args: GetObjectsArgs, env: &Env, console: &mut Console) -> Result<()> {
+    let client = aws::connect(args.connection, env)?;
+    let mut wanted: Vec<(String, Option<u64>)> =
+        args.keys.iter().map(|k| (k.clone(), None)).collect();
+    if args.keys.is_empty() || !args.patterns.is_empty() {
+        let listed = list_keys(&client, &args.bucket, None)?;
+        if args.patterns.is_empty() {
+            wanted.extend(listed.into_iter().map(|(k, s)| (k, Some(s))));
+        } else {
+            for pattern in &args.patterns {
+                wanted.extend(
+                    listed
+                        .iter()
+                        .filter(|(k, _)| fnmatch(k, pattern))
+                        .map(|(k, s)| (k.clone(), Some(*s))),
+                );
+            }
+        }
+    }
+    if !args.silent {
+        // Sizes for the progress label, as upstream learns them.
+        for (key, size) in wanted.iter_mut().filter(|(_, s)| s.is_none()) {
+            *size = transfer::object_size(&client, &args.bucket, key).ok();
+        }
+    }
+    let dir = args.output.clone().unwrap_or_else(|| PathBuf::from("."));
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        Error::runtime(format!("{}: {}", dir.display(), crate::cli::os_message(&e)))
+    })?;
+    let total: u64 = wanted.iter().filter_map(|(_, s)| *s).sum();
+    let distinct: std::collections::BTreeSet<&str> =
+        wanted.iter().map(|(k, _)| k.as_str()).collect();
+    let s = if distinct.len() == 1 { "" } else { "s" };
+    console.out.flush().map_err(super::write_error)?;
+    let progress = Progress::new(
+        &format!(
+            "Downloading {} ({} file{s})",
+            human_size(total),
+            distinct.len()
+        ),
+        total,
+        !args.silent,
+    );
+    let mut problems = Vec::new();
+    for (key, size) in &wanted {
+        let Some(relative) = safe_relative(key) else {
+            problems.push(format!(
+                "Not downloaded (the key leads outside the output directory): {key}"
+            ));
+            continue;
+        };
+        let target = dir.join(relative);
+        if let Some(parent) = target.parent() {
+            let _ = std::fs::create_dir_all(parent);
+        }
+        if let Err(e) = transfer::download_file(
+            &client,
+            &args.bucket,
+            key,
+            &target,
+            *size,
+            workers(env),
+            &progress,
+        ) {
+            problems.push(match e {
+                Error::Runtime(m) if m.starts_with("NoSuchKey") => format!("Not found: {key}"),
+                Error::Runtime(m) => m,
+                other => format!("{other:?}"),
+            });
+        }
+    }
+    progress.finish();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::runtime(problems.join("\n")))
+    }
+}
+
+pub fn delete_objects(args: DeleteObjectsArgs, env: &Env, console: &mut Console) -> Result<()> {
     check_connection(&args.connection)?;
-    let prefix = args.prefix.as_deref().filter(|p| !p.is_empty());
-    match (args.keys.is_empty(), prefix) {
+    let prefix = args
+        .prefix
+        .as_deref()
+        .filter(|p| !p.is_empty())
+        .map(str::to_string);
+    match (args.keys.is_empty(), &prefix) {
         (false, Some(_)) => return Err(Error::runtime("Cannot pass both keys and --prefix")),
         (true, None) => return Err(Error::runtime("Specify one or more keys or use --prefix")),
-        (true, Some(_)) => return not_implemented("delete-objects --prefix"),
-        (false, None) => {}
+        _ => {}
     }
-    let keys = &args.keys;
+    let client = if prefix.is_some() || !args.dry_run {
+        Some(aws::connect(args.connection, env)?)
+    } else {
+        None
+    };
+    let keys: Vec<String> = match (&prefix, &client) {
+        (Some(p), Some(c)) => list_keys(c, &args.bucket, Some(p))?
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect(),
+        _ => args.keys.clone(),
+    };
     if !args.silent {
         let s = if keys.len() == 1 { "" } else { "s" };
         console.note(&format!(
@@ -159,12 +426,27 @@ pub fn delete_objects(args: DeleteObjectsArgs, console: &mut Console) -> Result<
     }
     if args.dry_run {
         console.line("The following keys would be deleted:")?;
-        for key in keys {
+        for key in &keys {
             console.line(key)?;
         }
         return Ok(());
     }
-    not_implemented("delete-objects")
+    let Some(client) = client else { return Ok(()) };
+    let mut errors = Vec::new();
+    for batch in keys.chunks(1000) {
+        errors.extend(client.call(&DeleteObjects {
+            bucket: args.bucket.clone(),
+            keys: batch.to_vec(),
+        })?);
+    }
+    if errors.is_empty() {
+        return Ok(());
+    }
+    let list = Value::Array(errors.into_iter().map(Value::Object).collect());
+    Err(Error::runtime(format!(
+        "Errors deleting objects: {}",
+        crate::pyrepr::value(&list)
+    )))
 }
 
 #[cfg(test)]
@@ -219,6 +501,30 @@ mod tests {
         assert_eq!(got[3].path, format!("{base}/d/sub/b.js"));
         assert!(warnings.is_empty());
         std::fs::remove_dir_all(&tmp).unwrap();
+    }
+
+    #[test]
+    fn downloads_never_leave_the_output_directory() {
+        assert_eq!(safe_relative("a/b.txt"), Some(PathBuf::from("a/b.txt")));
+        assert_eq!(safe_relative("a//./b.txt"), Some(PathBuf::from("a/b.txt")));
+        assert_eq!(safe_relative("/abs/x"), Some(PathBuf::from("abs/x")));
+        assert_eq!(safe_relative("../evil"), None);
+        assert_eq!(safe_relative("a/../../evil"), None);
+        assert_eq!(safe_relative("dir/"), None);
+        assert_eq!(safe_relative(""), None);
+    }
+
+    #[test]
+    fn fnmatch_like_python() {
+        assert!(fnmatch("a/b/c.js", "*.js"));
+        assert!(fnmatch("a/b/c.js", "*/*.js"));
+        assert!(!fnmatch("c.js", "*/*.js"));
+        assert!(fnmatch("file1.txt", "file?.txt"));
+        assert!(fnmatch("b.txt", "[abc].txt"));
+        assert!(!fnmatch("d.txt", "[abc].txt"));
+        assert!(fnmatch("d.txt", "[!abc].txt"));
+        assert!(fnmatch("5.txt", "[0-9].txt"));
+        assert!(!fnmatch("A.txt", "a.txt"));
     }
 
     #[test]

@@ -101,15 +101,20 @@ impl FakeServer {
                 let response = handler(&request);
                 seen.lock().unwrap().push(request);
                 let mut out = stream;
-                let mut text = format!(
-                    "HTTP/1.1 {} X\r\nConnection: close\r\nContent-Length: {}\r\n",
-                    response.status,
-                    if method == "HEAD" {
+                // A canned Content-Length wins (a larger one simulates a cut connection).
+                let declared = response
+                    .headers
+                    .iter()
+                    .any(|(k, _)| k.eq_ignore_ascii_case("content-length"));
+                let mut text = format!("HTTP/1.1 {} X\r\nConnection: close\r\n", response.status);
+                if !declared {
+                    let len = if method == "HEAD" {
                         0
                     } else {
                         response.body.len()
-                    }
-                );
+                    };
+                    text.push_str(&format!("Content-Length: {len}\r\n"));
+                }
                 for (k, v) in &response.headers {
                     text.push_str(&format!("{k}: {v}\r\n"));
                 }
@@ -149,9 +154,19 @@ pub fn forward(target: &str, request: &Recorded) -> Canned {
         }
     }
     let response = builder.body(request.body.clone()).send().expect("forward");
+    // Pass through the headers clients read (ETag, x-amz-*), not the framing ones.
+    let headers = response
+        .headers()
+        .iter()
+        .filter(|(k, _)| k.as_str() == "etag" || k.as_str().starts_with("x-amz-"))
+        .map(|(k, v)| {
+            let name: &'static str = Box::leak(k.as_str().to_string().into_boxed_str());
+            (name, String::from_utf8_lossy(v.as_bytes()).into_owned())
+        })
+        .collect();
     Canned {
         status: response.status().as_u16(),
-        headers: Vec::new(),
+        headers,
         body: response.text().unwrap_or_default(),
     }
 }

@@ -17,6 +17,7 @@ mod fake;
 mod identity;
 mod localserver;
 mod moto;
+mod objects;
 mod profiles;
 mod providers;
 mod redirect;

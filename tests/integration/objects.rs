@@ -1,0 +1,323 @@
+//! Object commands end to end against moto: uploads (files, stdin, directories,
+//! multipart), downloads (stdout, files, patterns), deletes; and a download cut
+//! mid-body by a scripted server, which must leave no file behind.
+
+use std::process::Output;
+
+use crate::common::{TempDir, run_env};
+use crate::fake::{Canned, FakeServer};
+use crate::moto::moto;
+
+fn admin_in(dir: &std::path::Path, endpoint: &str, args: &[&str], stdin: &str) -> Output {
+    let m = moto();
+    let mut all: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    all.extend(["--endpoint-url".to_string(), endpoint.to_string()]);
+    // Run from `dir` so relative paths resolve there.
+    let out = std::process::Command::new(crate::common::BIN)
+        .args(&all)
+        .current_dir(dir)
+        .env_clear()
+        .envs(crate::common::HERMETIC_ENV.iter().copied())
+        .env("AWS_ACCESS_KEY_ID", &m.admin.id)
+        .env("AWS_SECRET_ACCESS_KEY", &m.admin.secret)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut child = out;
+    {
+        use std::io::Write;
+        let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn ok(out: &Output) -> String {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn make_bucket(dir: &std::path::Path, name: &str) {
+    ok(&admin_in(
+        dir,
+        &moto().url,
+        &["create", name, "-c", "--username", &format!("seed-{name}")],
+        "",
+    ));
+}
+
+#[test]
+fn files_stdin_and_directories_round_trip() {
+    let dir = TempDir::new("objects");
+    let d = &dir.0;
+    let url = moto().url.clone();
+    make_bucket(d, "obj-e2e");
+    std::fs::create_dir_all(d.join("up/sub")).unwrap();
+    std::fs::write(d.join("up/a.txt"), "alpha\n").unwrap();
+    std::fs::write(d.join("up/sub/b.js"), "beta\n").unwrap();
+    std::fs::write(d.join("hello.txt"), "hello\n").unwrap();
+
+    let out = admin_in(
+        d,
+        &url,
+        &["put-object", "obj-e2e", "hello.txt", "hello.txt"],
+        "",
+    );
+    ok(&out);
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "Uploading\n");
+    ok(&admin_in(
+        d,
+        &url,
+        &["put-object", "obj-e2e", "piped.txt", "-", "-s"],
+        "from stdin\n",
+    ));
+    let dry = ok(&admin_in(
+        d,
+        &url,
+        &[
+            "put-objects",
+            "obj-e2e",
+            "up",
+            "--prefix",
+            "pre",
+            "--dry-run",
+        ],
+        "",
+    ));
+    assert_eq!(
+        dry,
+        "up/a.txt => s3://obj-e2e/pre/up/a.txt\nup/sub/b.js => s3://obj-e2e/pre/up/sub/b.js\n"
+    );
+    let out = admin_in(
+        d,
+        &url,
+        &["put-objects", "obj-e2e", "up", "--prefix", "pre"],
+        "",
+    );
+    ok(&out);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "Uploading 11.0 bytes (2 files)\n"
+    );
+
+    let listing = ok(&admin_in(d, &url, &["list-bucket", "obj-e2e"], ""));
+    assert!(
+        listing.contains("\"ChecksumAlgorithm\": [\n      \"CRC32\"\n    ],"),
+        "{listing}"
+    );
+    assert_eq!(listing.matches("\"Key\"").count(), 4);
+
+    assert_eq!(
+        ok(&admin_in(
+            d,
+            &url,
+            &["get-object", "obj-e2e", "piped.txt"],
+            ""
+        )),
+        "from stdin\n"
+    );
+    ok(&admin_in(
+        d,
+        &url,
+        &["get-object", "obj-e2e", "hello.txt", "-o", "copy.txt"],
+        "",
+    ));
+    assert_eq!(
+        std::fs::read_to_string(d.join("copy.txt")).unwrap(),
+        "hello\n"
+    );
+
+    let out = admin_in(
+        d,
+        &url,
+        &[
+            "get-objects",
+            "obj-e2e",
+            "-o",
+            "down",
+            "-p",
+            "*.js",
+            "-p",
+            "hello*",
+        ],
+        "",
+    );
+    ok(&out);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "Downloading 11.0 bytes (2 files)\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.join("down/pre/up/sub/b.js")).unwrap(),
+        "beta\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.join("down/hello.txt")).unwrap(),
+        "hello\n"
+    );
+    assert!(!d.join("down/pre/up/a.txt").exists());
+
+    let missing = admin_in(
+        d,
+        &url,
+        &[
+            "get-objects",
+            "obj-e2e",
+            "nope.txt",
+            "hello.txt",
+            "-o",
+            "two",
+            "-s",
+        ],
+        "",
+    );
+    assert_eq!(missing.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&missing.stderr),
+        "Error: Not found: nope.txt\n"
+    );
+    assert!(d.join("two/hello.txt").exists());
+
+    let out = admin_in(
+        d,
+        &url,
+        &["delete-objects", "obj-e2e", "--prefix", "pre/"],
+        "",
+    );
+    ok(&out);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "Deleting 2 objects from obj-e2e\n"
+    );
+    let left = ok(&admin_in(d, &url, &["list-bucket", "obj-e2e", "--nl"], ""));
+    assert_eq!(left.lines().count(), 2, "{left}");
+}
+
+#[test]
+fn missing_keys_are_one_line_and_leave_no_file() {
+    let dir = TempDir::new("missing");
+    let d = &dir.0;
+    make_bucket(d, "miss-e2e");
+    let out = admin_in(
+        d,
+        &moto().url,
+        &["get-object", "miss-e2e", "a.txt", "-o", "a.txt"],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "Error: NoSuchKey: The specified key does not exist. (key: a.txt)\n"
+    );
+    assert_eq!(std::fs::read_dir(d).unwrap().count(), 0, "nothing written");
+}
+
+#[test]
+fn keys_with_dot_segments_are_refused_clearly() {
+    let dir = TempDir::new("dots");
+    let out = admin_in(
+        &dir.0,
+        &moto().url,
+        &["put-object", "any-bucket", "a/../b.txt", "-", "-s"],
+        "x",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "Error: The key a/../b.txt has a '.' or '..' path segment, which HTTP clients rewrite; such keys are not supported (key: a/../b.txt)\n"
+    );
+}
+
+#[test]
+fn large_files_use_parallel_multipart_and_round_trip() {
+    let dir = TempDir::new("large");
+    let d = &dir.0;
+    make_bucket(d, "large-e2e");
+    // 64 MiB of non-repeating bytes.
+    let mut data = Vec::with_capacity(64 << 20);
+    let mut x: u32 = 12345;
+    while data.len() < 64 << 20 {
+        x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        data.extend_from_slice(&x.to_le_bytes());
+    }
+    std::fs::write(d.join("big.bin"), &data).unwrap();
+    let proxy = FakeServer::forwarding(64, &moto().url);
+    ok(&admin_in(
+        d,
+        &proxy.url,
+        &["put-object", "large-e2e", "big.bin", "big.bin", "-s"],
+        "",
+    ));
+    let parts = proxy
+        .recorded()
+        .iter()
+        .filter(|r| r.path.contains("partNumber="))
+        .count();
+    assert_eq!(parts, 8, "64 MiB in 8 MiB parts");
+    assert!(
+        proxy
+            .recorded()
+            .iter()
+            .any(|r| r.path.ends_with("?uploads"))
+    );
+    ok(&admin_in(
+        d,
+        &moto().url,
+        &["get-object", "large-e2e", "big.bin", "-o", "back.bin"],
+        "",
+    ));
+    let back = std::fs::read(d.join("back.bin")).unwrap();
+    assert!(back == data, "downloaded bytes differ");
+}
+
+#[test]
+fn a_download_cut_mid_body_leaves_no_partial_file() {
+    let dir = TempDir::new("cut");
+    let d = &dir.0;
+    let server = FakeServer::with_handler(8, |request| match request.method.as_str() {
+        "HEAD" => Canned {
+            status: 200,
+            headers: vec![("Content-Length", "1000".into())],
+            body: String::new(),
+        },
+        _ => Canned {
+            status: 206,
+            headers: vec![("Content-Length", "1000".into())],
+            body: "only part of the body".into(),
+        },
+    });
+    let out = run_env(
+        &[
+            "get-object",
+            "b",
+            "k.bin",
+            "-o",
+            d.join("k.bin").to_str().unwrap(),
+            "--access-key",
+            "AK",
+            "--secret-key",
+            "SK",
+            "--endpoint-url",
+            &server.url,
+        ],
+        &[("AWS_MAX_ATTEMPTS", "2")],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("Error: GetObject failed: ") && stderr.ends_with("(key: k.bin)\n"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_dir(d).unwrap().count(),
+        0,
+        "no partial or temporary file is left"
+    );
+}
