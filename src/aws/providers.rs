@@ -324,7 +324,7 @@ pub fn imds(host: &Host, base: &str) -> Result<Option<Credentials>, String> {
             "x-aws-ec2-metadata-token-ttl-seconds".into(),
             "21600".into(),
         )],
-        body: Vec::new(),
+        body: bytes::Bytes::new(),
         timeout: None,
     };
     let token = match send(token_request) {

@@ -1,6 +1,8 @@
 //! A request as plain data, and the [`Action`] trait each IAM, STS or S3 call
 //! implements: building the request and parsing the response are pure.
 
+use bytes::Bytes;
+
 use super::endpoint::Service;
 
 /// One HTTP request, before endpoint resolution and signing.
@@ -17,7 +19,8 @@ pub struct Request {
     /// Query parameters, unencoded.
     pub query: Vec<(String, String)>,
     pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
+    /// Shared, so retries and the transport never copy a large body.
+    pub body: Bytes,
     /// Safe to send twice. Non-idempotent calls are retried only when the request
     /// certainly did not reach the service (connection refused, throttled).
     pub idempotent: bool,
@@ -28,7 +31,7 @@ pub struct Request {
 pub struct Response {
     pub status: u16,
     pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
+    pub body: Bytes,
 }
 
 impl Response {
@@ -107,7 +110,7 @@ pub fn query_api(service: Service, action: &'static str, params: &[(&str, &str)]
             "content-type".into(),
             "application/x-www-form-urlencoded; charset=utf-8".into(),
         )],
-        body: body.into_bytes(),
+        body: body.into_bytes().into(),
         idempotent: true,
     }
 }
@@ -127,7 +130,7 @@ pub fn s3(
         key: key.map(str::to_string),
         query: Vec::new(),
         headers: Vec::new(),
-        body: Vec::new(),
+        body: Bytes::new(),
         idempotent: true,
     }
 }
@@ -140,19 +143,19 @@ mod tests {
     fn query_api_bodies_match_botocore() {
         let r = query_api(Service::Iam, "GetUser", &[("UserName", "fixture-user")]);
         assert_eq!(
-            String::from_utf8(r.body).unwrap(),
+            String::from_utf8(r.body.to_vec()).unwrap(),
             "Action=GetUser&Version=2010-05-08&UserName=fixture-user"
         );
         let r = query_api(Service::Sts, "GetCallerIdentity", &[]);
         assert_eq!(
-            String::from_utf8(r.body).unwrap(),
+            String::from_utf8(r.body.to_vec()).unwrap(),
             "Action=GetCallerIdentity&Version=2011-06-15"
         );
         // Byte for byte what botocore sends (wire capture 10-iam-PutUserPolicy).
         let doc = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": ["arn:aws:s3:::fixture-bucket/*"]}]}"#;
         let r = query_api(Service::Iam, "PutUserPolicy", &[("PolicyDocument", doc)]);
         assert_eq!(
-            String::from_utf8(r.body).unwrap(),
+            String::from_utf8(r.body.to_vec()).unwrap(),
             "Action=PutUserPolicy&Version=2010-05-08&PolicyDocument=%7B%22Version%22%3A+%222012-10-17%22%2C+%22Statement%22%3A+%5B%7B%22Effect%22%3A+%22Allow%22%2C+%22Action%22%3A+%5B%22s3%3AGetObject%22%5D%2C+%22Resource%22%3A+%5B%22arn%3Aaws%3As3%3A%3A%3Afixture-bucket%2F%2A%22%5D%7D%5D%7D"
         );
     }
@@ -160,7 +163,7 @@ mod tests {
     #[test]
     fn content_md5_is_base64_of_the_digest() {
         let mut r = s3("POST", "DeleteObjects", "b", None);
-        r.body = b"hello".to_vec();
+        r.body = bytes::Bytes::from_static(b"hello");
         let r = r.with_content_md5();
         assert_eq!(
             r.headers,

@@ -33,7 +33,7 @@ pub fn xml_escape(s: &str) -> String {
 fn put_sub_resource(operation: &'static str, bucket: &str, sub: &str, body: String) -> Request {
     let mut request = s3("PUT", operation, bucket, None);
     request.query.push((sub.to_string(), String::new()));
-    request.body = body.into_bytes();
+    request.body = body.into_bytes().into();
     request.with_content_md5()
 }
 
@@ -53,7 +53,7 @@ impl Action for CreateBucket {
                 "<CreateBucketConfiguration xmlns=\"{S3_NS}\"><LocationConstraint>{}</LocationConstraint></CreateBucketConfiguration>",
                 xml_escape(region)
             )
-            .into_bytes();
+            .into_bytes().into();
         }
         request.idempotent = false;
         request
@@ -146,7 +146,7 @@ impl Action for PutBucketWebsite {
 pub struct PutObject {
     pub bucket: String,
     pub key: String,
-    pub body: Vec<u8>,
+    pub body: bytes::Bytes,
     pub content_type: Option<String>,
 }
 
@@ -174,13 +174,13 @@ pub struct GetObject {
 }
 
 impl Action for GetObject {
-    type Output = Vec<u8>;
+    type Output = bytes::Bytes;
 
     fn request(&self) -> Request {
         s3("GET", "GetObject", &self.bucket, Some(&self.key))
     }
 
-    fn parse(&self, response: Response) -> Result<Vec<u8>, String> {
+    fn parse(&self, response: Response) -> Result<bytes::Bytes, String> {
         Ok(response.body)
     }
 }
@@ -217,7 +217,7 @@ pub struct GetBucketSub {
 }
 
 impl Action for GetBucketSub {
-    type Output = Vec<u8>;
+    type Output = bytes::Bytes;
 
     fn request(&self) -> Request {
         let mut request = s3("GET", self.operation, &self.bucket, None);
@@ -225,7 +225,7 @@ impl Action for GetBucketSub {
         request
     }
 
-    fn parse(&self, response: Response) -> Result<Vec<u8>, String> {
+    fn parse(&self, response: Response) -> Result<bytes::Bytes, String> {
         Ok(response.body)
     }
 }
@@ -405,7 +405,7 @@ impl Action for ListBuckets {
             key: None,
             query: Vec::new(),
             headers: Vec::new(),
-            body: Vec::new(),
+            body: bytes::Bytes::new(),
             idempotent: true,
         }
     }
@@ -544,7 +544,9 @@ impl Action for DeleteObjects {
             .collect();
         let mut request = s3("POST", "DeleteObjects", &self.bucket, None);
         request.query.push(("delete".into(), String::new()));
-        request.body = format!("<Delete xmlns=\"{S3_NS}\">{objects}</Delete>").into_bytes();
+        request.body = format!("<Delete xmlns=\"{S3_NS}\">{objects}</Delete>")
+            .into_bytes()
+            .into();
         request.with_content_md5()
     }
 
@@ -604,7 +606,7 @@ pub struct GetObjectRange {
 }
 
 impl Action for GetObjectRange {
-    type Output = Vec<u8>;
+    type Output = bytes::Bytes;
 
     fn request(&self) -> Request {
         let mut request = s3("GET", "GetObject", &self.bucket, Some(&self.key));
@@ -615,7 +617,7 @@ impl Action for GetObjectRange {
         request
     }
 
-    fn parse(&self, response: Response) -> Result<Vec<u8>, String> {
+    fn parse(&self, response: Response) -> Result<bytes::Bytes, String> {
         let expected = (self.last - self.first + 1) as usize;
         if response.body.len() != expected {
             return Err(format!(
@@ -669,7 +671,7 @@ pub struct UploadPart {
     pub key: String,
     pub upload_id: String,
     pub number: u32,
-    pub body: Vec<u8>,
+    pub body: bytes::Bytes,
 }
 
 /// A finished part: its number, ETag and CRC32 (base64).
@@ -743,7 +745,8 @@ impl Action for CompleteMultipartUpload {
             .push(("uploadId".into(), self.upload_id.clone()));
         request.body =
             format!("<CompleteMultipartUpload xmlns=\"{S3_NS}\">{parts}</CompleteMultipartUpload>")
-                .into_bytes();
+                .into_bytes()
+                .into();
         request
     }
 

@@ -14,7 +14,7 @@ pub struct HttpRequest {
     pub method: String,
     pub url: String,
     pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
+    pub body: bytes::Bytes,
     /// A shorter limit for this request (metadata services).
     pub timeout: Option<Duration>,
 }
@@ -25,7 +25,7 @@ impl HttpRequest {
             method: "GET".into(),
             url: url.into(),
             headers: Vec::new(),
-            body: Vec::new(),
+            body: bytes::Bytes::new(),
             timeout: None,
         }
     }
@@ -104,7 +104,7 @@ impl Transport for HttpTransport {
         if let Some(t) = request.timeout {
             builder = builder.timeout(t);
         }
-        let response = builder.send().map_err(|e| TransportError {
+        let mut response = builder.send().map_err(|e| TransportError {
             failure: if e.is_connect() {
                 Failure::Connect
             } else {
@@ -123,13 +123,15 @@ impl Transport for HttpTransport {
                 )
             })
             .collect();
-        let body = response
-            .bytes()
-            .map_err(|e| TransportError {
-                failure: Failure::Exchange,
-                message: format!("reading the response: {}", describe(&e)),
-            })?
-            .to_vec();
+        // Read into a buffer sized from Content-Length: no growth by doubling, so a
+        // part in flight costs its own size and no more.
+        let expected = response.content_length().unwrap_or(0).min(1 << 30) as usize;
+        let mut body = Vec::with_capacity(expected);
+        std::io::Read::read_to_end(&mut response, &mut body).map_err(|e| TransportError {
+            failure: Failure::Exchange,
+            message: format!("reading the response from {}: {e}", request.url),
+        })?;
+        let body = bytes::Bytes::from(body);
         Ok(Response {
             status,
             headers,

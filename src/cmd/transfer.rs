@@ -148,7 +148,7 @@ pub fn upload(
             .call(&PutObject {
                 bucket: bucket.into(),
                 key: key.into(),
-                body: first,
+                body: first.into(),
                 content_type: content_type.map(str::to_string),
             })
             .map_err(|e| object_error(e, key))?;
@@ -234,7 +234,7 @@ fn upload_parts(
                         key: key.into(),
                         upload_id: upload_id.into(),
                         number,
-                        body,
+                        body: body.into(),
                     };
                     match client.call(&action) {
                         Ok(part) => {
@@ -294,7 +294,7 @@ pub fn object_size(client: &Client, bucket: &str, key: &str) -> Result<u64> {
         .map_err(|e| object_error(e, key))
 }
 
-fn fetch(client: &Client, bucket: &str, key: &str, first: u64, last: u64) -> Result<Vec<u8>> {
+fn fetch(client: &Client, bucket: &str, key: &str, first: u64, last: u64) -> Result<bytes::Bytes> {
     client
         .call(&GetObjectRange {
             bucket: bucket.into(),

@@ -74,7 +74,7 @@ fn put(bucket: &str, key: &str, body: &[u8]) {
         .call(&PutObject {
             bucket: bucket.into(),
             key: key.into(),
-            body: body.to_vec(),
+            body: body.to_vec().into(),
             content_type: None,
         })
         .unwrap();
@@ -134,7 +134,14 @@ fn list_bucket_round_trips_awkward_keys() {
     // As upstream's uploads, ours carry a CRC32 checksum (recorded shape c07).
     assert_eq!(
         fields,
-        ["Key", "LastModified", "ETag", "ChecksumAlgorithm", "Size", "StorageClass"]
+        [
+            "Key",
+            "LastModified",
+            "ETag",
+            "ChecksumAlgorithm",
+            "Size",
+            "StorageClass"
+        ]
     );
     let prefixed = ok(&admin(&[
         "list-bucket",

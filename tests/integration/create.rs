@@ -77,7 +77,7 @@ fn put(c: &Client, bucket: &str, key: &str) -> Result<(), AwsError> {
     c.call(&PutObject {
         bucket: bucket.into(),
         key: key.into(),
-        body: b"hello".to_vec(),
+        body: bytes::Bytes::from_static(b"hello"),
         content_type: None,
     })
 }
@@ -87,6 +87,7 @@ fn get(c: &Client, bucket: &str, key: &str) -> Result<Vec<u8>, AwsError> {
         bucket: bucket.into(),
         key: key.into(),
     })
+    .map(|b| b.to_vec())
 }
 
 fn denied(result: Result<impl std::fmt::Debug, AwsError>) -> bool {

@@ -51,7 +51,7 @@ impl Transport for Replay {
         Ok(Response {
             status: next.status,
             headers: next.headers,
-            body: next.body.into_bytes(),
+            body: next.body.into_bytes().into(),
         })
     }
 }

@@ -22,7 +22,7 @@ fn response(name: &str) -> Response {
     Response {
         status,
         headers: Vec::new(),
-        body,
+        body: body.into(),
     }
 }
 
@@ -79,7 +79,7 @@ fn truncated_xml_is_an_error_not_a_partial_list() {
         .parse(Response {
             status: 200,
             headers: Vec::new(),
-            body: cut,
+            body: cut.into(),
         })
         .unwrap_err();
     assert!(err.contains("XML"), "{err}");
