@@ -356,34 +356,65 @@ pub fn get_objects(args: GetObjectsArgs, env: &Env, console: &mut Console) -> Re
         total,
         !args.silent,
     );
-    let mut problems = Vec::new();
-    for (key, size) in &wanted {
-        let Some(relative) = safe_relative(key) else {
-            problems.push(format!(
-                "Not downloaded (the key leads outside the output directory): {key}"
-            ));
-            continue;
-        };
-        let target = dir.join(relative);
-        if let Some(parent) = target.parent() {
-            let _ = std::fs::create_dir_all(parent);
-        }
-        if let Err(e) = transfer::download_file(
-            &client,
-            &args.bucket,
-            key,
-            &target,
-            *size,
-            workers(env),
-            &progress,
-        ) {
-            problems.push(match e {
-                Error::Runtime(m) if m.starts_with("NoSuchKey") => format!("Not found: {key}"),
-                Error::Runtime(m) => m,
-                other => format!("{other:?}"),
+    // Several files: files in parallel, each file's parts in turn. One file: its
+    // parts in parallel.
+    let (file_workers, part_workers) = match wanted.len() {
+        0 | 1 => (1, workers(env)),
+        n => (workers(env).min(n), 1),
+    };
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let problems: std::sync::Mutex<Vec<(usize, String)>> = std::sync::Mutex::new(Vec::new());
+    let seed = client.seed();
+    std::thread::scope(|scope| {
+        for _ in 0..file_workers {
+            let (seed, next, problems, wanted, dir, progress) =
+                (seed.clone(), &next, &problems, &wanted, &dir, &progress);
+            let bucket = &args.bucket;
+            scope.spawn(move || {
+                let client = seed.build();
+                loop {
+                    let n = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let Some((key, size)) = wanted.get(n) else {
+                        break;
+                    };
+                    let problem = match safe_relative(key) {
+                        None => Some(format!(
+                            "Not downloaded (the key leads outside the output directory): {key}"
+                        )),
+                        Some(relative) => {
+                            let target = dir.join(relative);
+                            if let Some(parent) = target.parent() {
+                                let _ = std::fs::create_dir_all(parent);
+                            }
+                            transfer::download_file(
+                                &client,
+                                bucket,
+                                key,
+                                &target,
+                                *size,
+                                part_workers,
+                                progress,
+                            )
+                            .err()
+                            .map(|e| match e {
+                                Error::Runtime(m) if m.starts_with("NoSuchKey") => {
+                                    format!("Not found: {key}")
+                                }
+                                Error::Runtime(m) => m,
+                                other => format!("{other:?}"),
+                            })
+                        }
+                    };
+                    if let Some(p) = problem {
+                        problems.lock().expect("problems lock").push((n, p));
+                    }
+                }
             });
         }
-    }
+    });
+    let mut problems = problems.into_inner().expect("problems lock");
+    problems.sort();
+    let problems: Vec<String> = problems.into_iter().map(|(_, p)| p).collect();
     progress.finish();
     if problems.is_empty() {
         Ok(())
