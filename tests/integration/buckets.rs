@@ -8,32 +8,8 @@ use s3_credentials::cli::Connection;
 use s3_credentials::env::Env;
 use s3_credentials::json::{self, Value};
 
-use crate::common::run_env;
+use crate::common::{as_admin, ok};
 use crate::moto::moto;
-
-fn admin(args: &[&str]) -> Output {
-    let m = moto();
-    let mut all = args.to_vec();
-    all.extend(["--endpoint-url", m.url.as_str()]);
-    run_env(
-        &all,
-        &[
-            ("AWS_ACCESS_KEY_ID", &m.admin.id),
-            ("AWS_SECRET_ACCESS_KEY", &m.admin.secret),
-        ],
-        "",
-    )
-}
-
-fn ok(out: &Output) -> String {
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 fn fails(out: &Output) -> String {
     assert_eq!(
@@ -60,7 +36,7 @@ fn client() -> Client {
 }
 
 fn bucket(name: &str) {
-    ok(&admin(&[
+    ok(&as_admin(&[
         "create",
         name,
         "-c",
@@ -106,7 +82,7 @@ fn list_bucket_round_trips_awkward_keys() {
     for k in keys {
         put("keys-e2e", k, b"data");
     }
-    let out = ok(&admin(&["list-bucket", "keys-e2e", "--nl"]));
+    let out = ok(&as_admin(&["list-bucket", "keys-e2e", "--nl"]));
     let mut listed: Vec<String> = out
         .lines()
         .map(|l| {
@@ -143,7 +119,7 @@ fn list_bucket_round_trips_awkward_keys() {
             "StorageClass"
         ]
     );
-    let prefixed = ok(&admin(&[
+    let prefixed = ok(&as_admin(&[
         "list-bucket",
         "keys-e2e",
         "--prefix",
@@ -155,7 +131,7 @@ fn list_bucket_round_trips_awkward_keys() {
         "{prefixed}"
     );
     assert_eq!(prefixed.matches("\"Key\"").count(), 1);
-    let csv = ok(&admin(&[
+    let csv = ok(&as_admin(&[
         "list-bucket",
         "keys-e2e",
         "--csv",
@@ -174,12 +150,12 @@ fn list_bucket_round_trips_awkward_keys() {
 
 #[test]
 fn list_bucket_on_a_missing_bucket_prints_upstreams_error() {
-    let err = fails(&admin(&["list-bucket", "no-such-e2e"]));
+    let err = fails(&as_admin(&["list-bucket", "no-such-e2e"]));
     assert_eq!(
         err,
         "Error: An error occurred (NoSuchBucket) when calling the ListObjectsV2 operation: The specified bucket does not exist\n"
     );
-    let out = admin(&["list-bucket", "no-such-e2e", "--csv"]);
+    let out = as_admin(&["list-bucket", "no-such-e2e", "--csv"]);
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
         "Key,LastModified,ETag,Size,StorageClass,Owner\r\n"
@@ -189,7 +165,7 @@ fn list_bucket_on_a_missing_bucket_prints_upstreams_error() {
 #[test]
 fn list_buckets_with_details() {
     bucket("details-e2e");
-    let out = ok(&admin(&["list-buckets", "details-e2e", "--details"]));
+    let out = ok(&as_admin(&["list-buckets", "details-e2e", "--details"]));
     let Value::Array(items) = json::parse(&out).unwrap() else {
         panic!()
     };
@@ -217,7 +193,7 @@ fn list_buckets_with_details() {
         grants.contains("\"Type\": \"CanonicalUser\"") && grants.contains("FULL_CONTROL"),
         "{grants}"
     );
-    let csv = ok(&admin(&[
+    let csv = ok(&as_admin(&[
         "list-buckets",
         "details-e2e",
         "--details",
@@ -234,15 +210,15 @@ fn list_buckets_with_details() {
 #[test]
 fn cors_policy_set_and_get() {
     bucket("cors-e2e");
-    assert!(fails(&admin(&["get-cors-policy", "cors-e2e"])).starts_with(
+    assert!(fails(&as_admin(&["get-cors-policy", "cors-e2e"])).starts_with(
         "Error: An error occurred (NoSuchCORSConfiguration) when calling the GetBucketCors operation:"
     ));
-    ok(&admin(&["set-cors-policy", "cors-e2e"]));
+    ok(&as_admin(&["set-cors-policy", "cors-e2e"]));
     assert_eq!(
-        ok(&admin(&["get-cors-policy", "cors-e2e"])),
+        ok(&as_admin(&["get-cors-policy", "cors-e2e"])),
         "[\n    {\n        \"ID\": \"set-by-s3-credentials\",\n        \"AllowedMethods\": [\n            \"GET\"\n        ],\n        \"AllowedOrigins\": [\n            \"*\"\n        ]\n    }\n]\n"
     );
-    ok(&admin(&[
+    ok(&as_admin(&[
         "set-cors-policy",
         "cors-e2e",
         "-m",
@@ -258,11 +234,11 @@ fn cors_policy_set_and_get() {
         "--max-age-seconds",
         "60",
     ]));
-    let rules = ok(&admin(&["get-cors-policy", "cors-e2e"]));
+    let rules = ok(&as_admin(&["get-cors-policy", "cors-e2e"]));
     assert!(rules.contains("\"AllowedHeaders\": [\n            \"Authorization\"\n        ],\n        \"AllowedMethods\""), "{rules}");
     assert!(rules.contains("\"MaxAgeSeconds\": 60"), "{rules}");
     assert_eq!(
-        fails(&admin(&["set-cors-policy", "cors-missing-e2e"])),
+        fails(&as_admin(&["set-cors-policy", "cors-missing-e2e"])),
         "Error: Bucket cors-missing-e2e does not exists\n"
     );
 }
@@ -270,18 +246,18 @@ fn cors_policy_set_and_get() {
 #[test]
 fn bucket_policy_and_public_access_block() {
     bucket("pol-e2e");
-    assert!(fails(&admin(&["get-bucket-policy", "pol-e2e"])).starts_with(
+    assert!(fails(&as_admin(&["get-bucket-policy", "pol-e2e"])).starts_with(
         "Error: An error occurred (NoSuchBucketPolicy) when calling the GetBucketPolicy operation:"
     ));
-    let set = admin(&["set-bucket-policy", "pol-e2e", "--allow-all-get"]);
+    let set = as_admin(&["set-bucket-policy", "pol-e2e", "--allow-all-get"]);
     ok(&set);
-    let policy = ok(&admin(&["get-bucket-policy", "pol-e2e"]));
+    let policy = ok(&as_admin(&["get-bucket-policy", "pol-e2e"]));
     assert_eq!(
         String::from_utf8_lossy(&set.stderr),
         format!("Policy set:\n{policy}")
     );
     assert!(policy.contains("\"Sid\": \"AllowAllGetObject\""));
-    let out = admin(&[
+    let out = as_admin(&[
         "set-public-access-block",
         "pol-e2e",
         "--block-public-acls",
@@ -294,12 +270,12 @@ fn bucket_policy_and_public_access_block() {
         String::from_utf8_lossy(&out.stderr),
         "Updated public access block settings for bucket 'pol-e2e': {'BlockPublicAcls': True, 'RestrictPublicBuckets': False}\n"
     );
-    let pab = ok(&admin(&["get-public-access-block", "pol-e2e"]));
+    let pab = ok(&as_admin(&["get-public-access-block", "pol-e2e"]));
     assert!(
         pab.starts_with("{\n    \"BlockPublicAcls\": true,"),
         "{pab}"
     );
-    let debug = ok(&admin(&["debug-bucket", "pol-e2e"]));
+    let debug = ok(&as_admin(&["debug-bucket", "pol-e2e"]));
     assert!(
         debug.starts_with("Bucket ACL:\n{\n    \"Owner\": {"),
         "{debug}"
@@ -313,7 +289,7 @@ fn bucket_policy_and_public_access_block() {
 
 #[test]
 fn debug_bucket_reports_each_failure_and_exits_zero() {
-    let out = ok(&admin(&["debug-bucket", "no-such-debug-e2e"]));
+    let out = ok(&as_admin(&["debug-bucket", "no-such-debug-e2e"]));
     assert!(out.starts_with("Error checking bucket ACL: An error occurred (NoSuchBucket) when calling the GetBucketAcl operation:"), "{out}");
     assert_eq!(
         out.lines()

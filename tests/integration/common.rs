@@ -92,9 +92,14 @@ pub fn last_line(bytes: &[u8]) -> String {
 /// Runs the binary in a fresh directory with the hermetic environment plus `env`.
 pub fn run_env(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {
     let dir = TempDir::new("env");
+    run_env_in(&dir.0, args, env, stdin)
+}
+
+/// `run_env` in a given working directory.
+pub fn run_env_in(dir: &Path, args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {
     let mut child = Command::new(BIN)
         .args(args)
-        .current_dir(&dir.0)
+        .current_dir(dir)
         .env_clear()
         .envs(HERMETIC_ENV.iter().copied())
         .envs(env.iter().copied())
@@ -112,4 +117,37 @@ pub fn run_env(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {
             .write_all(stdin.as_bytes());
     }
     child.wait_with_output().expect("wait for s3-credentials")
+}
+
+/// Runs the binary in `dir` as moto's admin against `endpoint` (moto or a proxy).
+pub fn as_admin_in(dir: &Path, endpoint: &str, args: &[&str], stdin: &str) -> Output {
+    let m = crate::moto::moto();
+    let mut all = args.to_vec();
+    all.extend(["--endpoint-url", endpoint]);
+    run_env_in(
+        dir,
+        &all,
+        &[
+            ("AWS_ACCESS_KEY_ID", &m.admin.id),
+            ("AWS_SECRET_ACCESS_KEY", &m.admin.secret),
+        ],
+        stdin,
+    )
+}
+
+/// Runs the binary as moto's admin, in a fresh directory.
+pub fn as_admin(args: &[&str]) -> Output {
+    let dir = TempDir::new("admin");
+    as_admin_in(&dir.0, &crate::moto::moto().url, args, "")
+}
+
+/// Stdout of a successful run; otherwise the test fails showing stderr.
+pub fn ok(out: &Output) -> String {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }

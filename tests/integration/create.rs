@@ -9,39 +9,11 @@ use s3_credentials::cli::Connection;
 use s3_credentials::env::Env;
 use s3_credentials::json::{self, Object, Value};
 
-use crate::common::{last_line, run_env};
+use crate::common::{TempDir, as_admin, as_admin_in, last_line, ok, run_env};
 use crate::fake::FakeServer;
 use crate::moto::moto;
 
 /// Runs the binary as the moto admin.
-fn admin(args: &[&str]) -> Output {
-    admin_via(&moto().url, args)
-}
-
-fn admin_via(endpoint: &str, args: &[&str]) -> Output {
-    let m = moto();
-    let mut all = args.to_vec();
-    all.extend(["--endpoint-url", endpoint]);
-    run_env(
-        &all,
-        &[
-            ("AWS_ACCESS_KEY_ID", &m.admin.id),
-            ("AWS_SECRET_ACCESS_KEY", &m.admin.secret),
-        ],
-        "",
-    )
-}
-
-fn ok(out: &Output) -> String {
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
@@ -96,7 +68,7 @@ fn denied(result: Result<impl std::fmt::Debug, AwsError>) -> bool {
 
 /// `create` with JSON output: the new key's client.
 fn create_key(args: &[&str]) -> Client {
-    let key = object(&ok(&admin(args)));
+    let key = object(&ok(&as_admin(args)));
     client(
         &field(&key, "AccessKeyId"),
         &field(&key, "SecretAccessKey"),
@@ -106,9 +78,9 @@ fn create_key(args: &[&str]) -> Client {
 
 #[test]
 fn read_only_keys_can_read_and_cannot_write() {
-    admin(&["create", "ro-e2e", "-c", "--username", "seed-ro-e2e"]);
+    as_admin(&["create", "ro-e2e", "-c", "--username", "seed-ro-e2e"]);
     put(&admin_client(), "ro-e2e", "a.txt").unwrap();
-    let out = admin(&["create", "ro-e2e", "--read-only"]);
+    let out = as_admin(&["create", "ro-e2e", "--read-only"]);
     let key = object(&ok(&out));
     let keys: Vec<String> = key.iter().map(|(k, _)| k.to_string_lossy()).collect();
     assert_eq!(
@@ -169,8 +141,8 @@ fn default_read_write_keys_put_get_and_delete() {
 
 #[test]
 fn duration_credentials_are_a_working_role_session() {
-    admin(&["create", "dur-e2e", "-c", "--username", "seed-dur-e2e"]);
-    let out = admin(&["create", "dur-e2e", "--duration", "15m", "--read-only"]);
+    as_admin(&["create", "dur-e2e", "-c", "--username", "seed-dur-e2e"]);
+    let out = as_admin(&["create", "dur-e2e", "--duration", "15m", "--read-only"]);
     let creds = object(&ok(&out));
     let keys: Vec<String> = creds.iter().map(|(k, _)| k.to_string_lossy()).collect();
     assert_eq!(
@@ -198,7 +170,7 @@ fn duration_credentials_are_a_working_role_session() {
         field(&me, "Arn"),
         "arn:aws:sts::123456789012:assumed-role/s3-credentials.AmazonS3FullAccess/s3.read-only.dur-e2e"
     );
-    let ini = ok(&admin(&[
+    let ini = ok(&as_admin(&[
         "create",
         "dur-e2e",
         "--duration",
@@ -214,7 +186,7 @@ fn duration_credentials_are_a_working_role_session() {
 
 #[test]
 fn ini_output_for_permanent_keys_is_three_lines() {
-    let out = ok(&admin(&[
+    let out = ok(&as_admin(&[
         "create",
         "ini-e2e",
         "-c",
@@ -235,7 +207,9 @@ fn ini_output_for_permanent_keys_is_three_lines() {
 #[test]
 fn public_buckets_get_the_access_block_before_the_policy() {
     let proxy = FakeServer::forwarding(12, &moto().url);
-    let out = admin_via(
+    let dir = TempDir::new("proxy");
+    let out = as_admin_in(
+        &dir.0,
         &proxy.url,
         &[
             "create",
@@ -245,6 +219,7 @@ fn public_buckets_get_the_access_block_before_the_policy() {
             "--bucket-region",
             "eu-west-1",
         ],
+        "",
     );
     ok(&out);
     assert_eq!(
@@ -299,32 +274,32 @@ fn public_buckets_get_the_access_block_before_the_policy() {
 
 #[test]
 fn a_missing_bucket_without_create_bucket_changes_nothing() {
-    let out = admin(&["create", "no-such-bucket-e2e"]);
+    let out = as_admin(&["create", "no-such-bucket-e2e"]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stderr(&out),
         "Error: Bucket does not exist: no-such-bucket-e2e - try --create-bucket to create it\n"
     );
-    let users = ok(&admin(&["list-users", "--nl"]));
+    let users = ok(&as_admin(&["list-users", "--nl"]));
     assert!(!users.contains("no-such-bucket-e2e"), "no user was created");
 }
 
 #[test]
 fn an_existing_user_is_reused_and_a_third_key_is_a_clear_error() {
-    let first = object(&ok(&admin(&[
+    let first = object(&ok(&as_admin(&[
         "create",
         "reuse-e2e",
         "-c",
         "--username",
         "reuse-user",
     ])));
-    let second = admin(&["create", "reuse-e2e", "--username", "reuse-user"]);
+    let second = as_admin(&["create", "reuse-e2e", "--username", "reuse-user"]);
     let second_key = object(&ok(&second));
     assert!(
         !stderr(&second).contains("Created user"),
         "the user is reused"
     );
-    let third = admin(&["create", "reuse-e2e", "--username", "reuse-user"]);
+    let third = as_admin(&["create", "reuse-e2e", "--username", "reuse-user"]);
     assert_eq!(third.status.code(), Some(1));
     let line = last_line(&third.stderr);
     assert!(
@@ -344,33 +319,33 @@ fn an_existing_user_is_reused_and_a_third_key_is_a_clear_error() {
 #[test]
 fn limits_are_checked_before_anything_changes() {
     let long = "x".repeat(70);
-    let out = admin(&["create", "limits-e2e", "-c", "--username", &long]);
+    let out = as_admin(&["create", "limits-e2e", "-c", "--username", &long]);
     assert_eq!(out.status.code(), Some(1));
     assert!(last_line(&out.stderr).contains("IAM allows 64. Choose a shorter one with --username"));
     let buckets: Vec<String> = (0..40).map(|i| format!("many-buckets-{i:02}")).collect();
     let mut args = vec!["create", "--username", "many"];
     args.extend(buckets.iter().map(String::as_str));
-    let out = admin(&args);
+    let out = as_admin(&args);
     assert_eq!(out.status.code(), Some(1));
     assert!(
         last_line(&out.stderr).contains("IAM allows 2048 per user"),
         "{}",
         stderr(&out)
     );
-    let out = admin(&["create", "limits-e2e-2", "-c"]);
+    let out = as_admin(&["create", "limits-e2e-2", "-c"]);
     ok(&out);
 }
 
 #[test]
 fn delete_user_removes_policies_keys_and_user() {
-    let key = object(&ok(&admin(&[
+    let key = object(&ok(&as_admin(&[
         "create",
         "del-e2e",
         "-c",
         "--username",
         "del-user",
     ])));
-    let out = ok(&admin(&["delete-user", "del-user"]));
+    let out = ok(&as_admin(&["delete-user", "del-user"]));
     assert_eq!(
         out,
         format!(
@@ -378,7 +353,7 @@ fn delete_user_removes_policies_keys_and_user() {
             field(&key, "AccessKeyId")
         )
     );
-    let missing = admin(&["delete-user", "del-user"]);
+    let missing = as_admin(&["delete-user", "del-user"]);
     assert_eq!(missing.status.code(), Some(1));
     assert_eq!(String::from_utf8_lossy(&missing.stdout), "User: del-user\n");
     assert_eq!(
@@ -389,7 +364,7 @@ fn delete_user_removes_policies_keys_and_user() {
 
 #[test]
 fn list_user_policies_prints_each_document() {
-    ok(&admin(&[
+    ok(&as_admin(&[
         "create",
         "lup-e2e",
         "-c",
@@ -397,7 +372,7 @@ fn list_user_policies_prints_each_document() {
         "lup-user",
         "--read-only",
     ]));
-    let out = ok(&admin(&["list-user-policies", "lup-user"]));
+    let out = ok(&as_admin(&["list-user-policies", "lup-user"]));
     let mut lines = out.lines();
     assert_eq!(lines.next(), Some("User: lup-user"));
     assert_eq!(lines.next(), Some("PolicyName: s3.read-only.lup-e2e"));
@@ -411,19 +386,22 @@ fn list_user_policies_prints_each_document() {
 
 #[test]
 fn list_roles_in_every_format() {
-    let json_out = ok(&admin(&["list-roles", "s3-credentials.AmazonS3FullAccess"]));
+    let json_out = ok(&as_admin(&[
+        "list-roles",
+        "s3-credentials.AmazonS3FullAccess",
+    ]));
     assert!(
         json_out.starts_with(
             "[\n  {\n    \"Path\": \"/\",\n    \"RoleName\": \"s3-credentials.AmazonS3FullAccess\","
         ),
         "{json_out}"
     );
-    let nl = ok(&admin(&["list-roles", "--nl", "chain-role"]));
+    let nl = ok(&as_admin(&["list-roles", "--nl", "chain-role"]));
     assert_eq!(nl.lines().count(), 1);
     assert!(nl.starts_with("{\"Path\": \"/\", \"RoleName\": \"chain-role\""));
-    let csv = ok(&admin(&["list-roles", "--csv", "chain-role"]));
+    let csv = ok(&as_admin(&["list-roles", "--csv", "chain-role"]));
     assert!(csv.starts_with("Path,RoleName,RoleId,Arn,CreateDate,AssumeRolePolicyDocument,Description,MaxSessionDuration,PermissionsBoundary,Tags,RoleLastUsed\r\n/,chain-role,"));
-    let tsv = ok(&admin(&[
+    let tsv = ok(&as_admin(&[
         "list-roles",
         "--tsv",
         "--details",
@@ -435,7 +413,7 @@ fn list_roles_in_every_format() {
             .unwrap()
             .ends_with("\tRoleLastUsed\tinline_policies\tattached_policies")
     );
-    let details = ok(&admin(&[
+    let details = ok(&as_admin(&[
         "list-roles",
         "--details",
         "s3-credentials.AmazonS3FullAccess",
@@ -461,8 +439,8 @@ fn list_roles_in_every_format() {
 
 #[test]
 fn role_sessions_cannot_ask_for_more_than_an_hour() {
-    admin(&["create", "chain-e2e", "-c", "--username", "seed-chain-e2e"]);
-    let creds = object(&ok(&admin(&["create", "chain-e2e", "-d", "15m"])));
+    as_admin(&["create", "chain-e2e", "-c", "--username", "seed-chain-e2e"]);
+    let creds = object(&ok(&as_admin(&["create", "chain-e2e", "-d", "15m"])));
     let (id, secret, token) = (
         field(&creds, "AccessKeyId"),
         field(&creds, "SecretAccessKey"),

@@ -1,20 +1,10 @@
 //! whoami and list-users end to end: the real binary against moto with signature
 //! checking on, and against a scripted server for retries.
 
-use crate::common::{TempDir, last_line, run_env};
+use crate::common::{TempDir, last_line, ok, run_env};
 use crate::fake::{FakeServer, canned};
 use crate::moto::{Keys, moto};
 use std::process::Output;
-
-fn ok(out: &Output) -> String {
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 /// `whoami` with placeholder keys against a scripted server.
 fn whoami_at(url: &str, env: &[(&str, &str)], stdin: &str) -> Output {

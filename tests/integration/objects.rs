@@ -2,49 +2,12 @@
 //! multipart), downloads (stdout, files, patterns), deletes; and a download cut
 //! mid-body by a scripted server, which must leave no file behind.
 
-use std::process::Output;
-
-use crate::common::{TempDir, run_env};
+use crate::common::{TempDir, as_admin_in, ok, run_env};
 use crate::fake::{Canned, FakeServer};
 use crate::moto::moto;
 
-fn admin_in(dir: &std::path::Path, endpoint: &str, args: &[&str], stdin: &str) -> Output {
-    let m = moto();
-    let mut all: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-    all.extend(["--endpoint-url".to_string(), endpoint.to_string()]);
-    // Run from `dir` so relative paths resolve there.
-    let out = std::process::Command::new(crate::common::BIN)
-        .args(&all)
-        .current_dir(dir)
-        .env_clear()
-        .envs(crate::common::HERMETIC_ENV.iter().copied())
-        .env("AWS_ACCESS_KEY_ID", &m.admin.id)
-        .env("AWS_SECRET_ACCESS_KEY", &m.admin.secret)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut child = out;
-    {
-        use std::io::Write;
-        let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-    }
-    child.wait_with_output().unwrap()
-}
-
-fn ok(out: &Output) -> String {
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 fn make_bucket(dir: &std::path::Path, name: &str) {
-    ok(&admin_in(
+    ok(&as_admin_in(
         dir,
         &moto().url,
         &["create", name, "-c", "--username", &format!("seed-{name}")],
@@ -63,7 +26,7 @@ fn files_stdin_and_directories_round_trip() {
     std::fs::write(d.join("up/sub/b.js"), "beta\n").unwrap();
     std::fs::write(d.join("hello.txt"), "hello\n").unwrap();
 
-    let out = admin_in(
+    let out = as_admin_in(
         d,
         &url,
         &["put-object", "obj-e2e", "hello.txt", "hello.txt"],
@@ -71,13 +34,13 @@ fn files_stdin_and_directories_round_trip() {
     );
     ok(&out);
     assert_eq!(String::from_utf8_lossy(&out.stderr), "Uploading\n");
-    ok(&admin_in(
+    ok(&as_admin_in(
         d,
         &url,
         &["put-object", "obj-e2e", "piped.txt", "-", "-s"],
         "from stdin\n",
     ));
-    let dry = ok(&admin_in(
+    let dry = ok(&as_admin_in(
         d,
         &url,
         &[
@@ -94,7 +57,7 @@ fn files_stdin_and_directories_round_trip() {
         dry,
         "up/a.txt => s3://obj-e2e/pre/up/a.txt\nup/sub/b.js => s3://obj-e2e/pre/up/sub/b.js\n"
     );
-    let out = admin_in(
+    let out = as_admin_in(
         d,
         &url,
         &["put-objects", "obj-e2e", "up", "--prefix", "pre"],
@@ -106,7 +69,7 @@ fn files_stdin_and_directories_round_trip() {
         "Uploading 11.0 bytes (2 files)\n"
     );
 
-    let listing = ok(&admin_in(d, &url, &["list-bucket", "obj-e2e"], ""));
+    let listing = ok(&as_admin_in(d, &url, &["list-bucket", "obj-e2e"], ""));
     assert!(
         listing.contains("\"ChecksumAlgorithm\": [\n      \"CRC32\"\n    ],"),
         "{listing}"
@@ -114,7 +77,7 @@ fn files_stdin_and_directories_round_trip() {
     assert_eq!(listing.matches("\"Key\"").count(), 4);
 
     assert_eq!(
-        ok(&admin_in(
+        ok(&as_admin_in(
             d,
             &url,
             &["get-object", "obj-e2e", "piped.txt"],
@@ -122,7 +85,7 @@ fn files_stdin_and_directories_round_trip() {
         )),
         "from stdin\n"
     );
-    ok(&admin_in(
+    ok(&as_admin_in(
         d,
         &url,
         &["get-object", "obj-e2e", "hello.txt", "-o", "copy.txt"],
@@ -133,7 +96,7 @@ fn files_stdin_and_directories_round_trip() {
         "hello\n"
     );
 
-    let out = admin_in(
+    let out = as_admin_in(
         d,
         &url,
         &[
@@ -163,7 +126,7 @@ fn files_stdin_and_directories_round_trip() {
     );
     assert!(!d.join("down/pre/up/a.txt").exists());
 
-    let missing = admin_in(
+    let missing = as_admin_in(
         d,
         &url,
         &[
@@ -184,7 +147,7 @@ fn files_stdin_and_directories_round_trip() {
     );
     assert!(d.join("two/hello.txt").exists());
 
-    let out = admin_in(
+    let out = as_admin_in(
         d,
         &url,
         &["delete-objects", "obj-e2e", "--prefix", "pre/"],
@@ -195,7 +158,12 @@ fn files_stdin_and_directories_round_trip() {
         String::from_utf8_lossy(&out.stderr),
         "Deleting 2 objects from obj-e2e\n"
     );
-    let left = ok(&admin_in(d, &url, &["list-bucket", "obj-e2e", "--nl"], ""));
+    let left = ok(&as_admin_in(
+        d,
+        &url,
+        &["list-bucket", "obj-e2e", "--nl"],
+        "",
+    ));
     assert_eq!(left.lines().count(), 2, "{left}");
 }
 
@@ -204,7 +172,7 @@ fn missing_keys_are_one_line_and_leave_no_file() {
     let dir = TempDir::new("missing");
     let d = &dir.0;
     make_bucket(d, "miss-e2e");
-    let out = admin_in(
+    let out = as_admin_in(
         d,
         &moto().url,
         &["get-object", "miss-e2e", "a.txt", "-o", "a.txt"],
@@ -221,7 +189,7 @@ fn missing_keys_are_one_line_and_leave_no_file() {
 #[test]
 fn keys_with_dot_segments_are_refused_clearly() {
     let dir = TempDir::new("dots");
-    let out = admin_in(
+    let out = as_admin_in(
         &dir.0,
         &moto().url,
         &["put-object", "any-bucket", "a/../b.txt", "-", "-s"],
@@ -248,7 +216,7 @@ fn large_files_use_parallel_multipart_and_round_trip() {
     }
     std::fs::write(d.join("big.bin"), &data).unwrap();
     let proxy = FakeServer::forwarding(64, &moto().url);
-    ok(&admin_in(
+    ok(&as_admin_in(
         d,
         &proxy.url,
         &["put-object", "large-e2e", "big.bin", "big.bin", "-s"],
@@ -266,7 +234,7 @@ fn large_files_use_parallel_multipart_and_round_trip() {
             .iter()
             .any(|r| r.path.ends_with("?uploads"))
     );
-    ok(&admin_in(
+    ok(&as_admin_in(
         d,
         &moto().url,
         &["get-object", "large-e2e", "big.bin", "-o", "back.bin"],
