@@ -104,13 +104,25 @@ impl Transport for HttpTransport {
         if let Some(t) = request.timeout {
             builder = builder.timeout(t);
         }
-        let mut response = builder.send().map_err(|e| TransportError {
-            failure: if e.is_connect() {
-                Failure::Connect
-            } else {
-                Failure::Exchange
-            },
-            message: describe(&e),
+        let mut response = builder.send().map_err(|e| {
+            let message = describe(&e);
+            if message.contains("invalid peer certificate") {
+                // Retrying cannot help; say what can.
+                return TransportError {
+                    message: format!(
+                        "{message} (the server's certificate is not trusted: set AWS_CA_BUNDLE to a PEM file with the CA that signed it)"
+                    ),
+                    failure: Failure::Setup,
+                };
+            }
+            TransportError {
+                failure: if e.is_connect() {
+                    Failure::Connect
+                } else {
+                    Failure::Exchange
+                },
+                message,
+            }
         })?;
         let status = response.status().as_u16();
         let headers = response

@@ -13,6 +13,7 @@ mod common;
 mod conformance;
 mod create;
 mod create_sequences;
+mod empty_root;
 mod fake;
 mod identity;
 mod localserver;
