@@ -6,8 +6,8 @@
 # Usage: bench/chain.sh [moto_server]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release -q
-ours=$PWD/target/release/s3-credentials
+cargo build --release -q --target x86_64-unknown-linux-musl   # the static binary
+ours=$PWD/target/x86_64-unknown-linux-musl/release/s3-credentials
 eval "$(bench/moto-up.sh "${1:-.venv-moto/bin/moto_server}")"
 stall_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 python3 -c "import socket,time; s=socket.socket(); s.bind(('127.0.0.1',$stall_port)); s.listen(1024); time.sleep(3600)" &

@@ -8,8 +8,8 @@ cd "$(dirname "$0")/.."
 upstream=${1:-.venv-upstream/bin/s3-credentials}
 [ -x "$upstream" ] || { echo "missing $upstream: see the header of $0" >&2; exit 1; }
 command -v hyperfine >/dev/null || { echo "hyperfine missing: apt-get install hyperfine" >&2; exit 1; }
-cargo build --release -q
-ours=target/release/s3-credentials
+cargo build --release -q --target x86_64-unknown-linux-musl   # the static binary
+ours=$PWD/target/x86_64-unknown-linux-musl/release/s3-credentials
 out=bench/results; mkdir -p "$out"
 
 for args in "--version" "policy b" "policy b1 b2 --read-only --prefix x/" "create b --dry-run -d 1h"; do
@@ -25,4 +25,11 @@ r = json.load(open(sys.argv[1]))["results"]
 ours, py = r[0], r[1]
 print(f"{ours['command'][6:]:<45} ours {ours['median']*1000:8.2f} ms   python {py['median']*1000:8.2f} ms   ratio {py['median']/ours['median']:7.1f}x")
 PY
+done
+
+# Peak RSS (GNU time), one run each.
+for args in "--version" "policy b"; do
+  o=$(env -i PATH=/usr/bin:/bin /usr/bin/time -f %M "$ours" $args 2>&1 >/dev/null | tail -1)
+  p=$(env -i PATH=/usr/bin:/bin HOME=/nonexistent /usr/bin/time -f %M "$upstream" $args 2>&1 >/dev/null | tail -1)
+  printf "%-45s peak RSS ours %6s KiB   python %6s KiB   ratio %5.1fx\n" "$args" "$o" "$p" "$(echo "$p / $o" | bc -l)"
 done

@@ -10,8 +10,8 @@ cd "$(dirname "$0")/.."
 upstream=${1:-.venv-upstream/bin/s3-credentials}
 awscli=${3:-.venv-awscli/bin/aws}
 size=${SIZE_MIB:-1024}
-cargo build --release -q
-ours=$PWD/target/release/s3-credentials
+cargo build --release -q --target x86_64-unknown-linux-musl   # the static binary
+ours=$PWD/target/x86_64-unknown-linux-musl/release/s3-credentials
 eval "$(bench/moto-up.sh "${2:-.venv-moto/bin/moto_server}")"
 work=$(mktemp -d)
 trap 'kill $MOTO_PID; rm -rf "$work"' EXIT

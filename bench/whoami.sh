@@ -8,8 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 upstream=${1:-.venv-upstream/bin/s3-credentials}
 [ -x "$upstream" ] || { echo "missing $upstream: see the header of $0" >&2; exit 1; }
-cargo build --release -q
-ours=$PWD/target/release/s3-credentials
+cargo build --release -q --target x86_64-unknown-linux-musl   # the static binary
+ours=$PWD/target/x86_64-unknown-linux-musl/release/s3-credentials
 eval "$(bench/moto-up.sh "${2:-.venv-moto/bin/moto_server}")"
 trap 'kill $MOTO_PID' EXIT
 mkdir -p bench/results
