@@ -289,3 +289,101 @@ fn a_download_cut_mid_body_leaves_no_partial_file() {
         "no partial or temporary file is left"
     );
 }
+
+#[test]
+fn per_key_delete_errors_are_reported_with_exit_1() {
+    // moto authorises bulk DeleteObjects against the bucket ARN, so a key whose
+    // policy names only `bucket/*` gets every key back under <Error>.
+    let dir = TempDir::new("delete-errors");
+    let d = &dir.0;
+    let key = ok(&as_admin_in(
+        d,
+        &moto().url,
+        &["create", "delerr-e2e", "-c", "--write-only"],
+        "",
+    ));
+    ok(&as_admin_in(
+        d,
+        &moto().url,
+        &["put-object", "delerr-e2e", "k.txt", "-", "-s"],
+        "x",
+    ));
+    let field = |name: &str| {
+        key.lines()
+            .find_map(|l| l.trim().strip_prefix(&format!("\"{name}\": \"")))
+            .and_then(|v| v.strip_suffix("\",").or_else(|| v.strip_suffix('"')))
+            .unwrap()
+            .to_string()
+    };
+    let (id, secret) = (field("AccessKeyId"), field("SecretAccessKey"));
+    let out = run_env(
+        &[
+            "delete-objects",
+            "delerr-e2e",
+            "k.txt",
+            "--endpoint-url",
+            &moto().url,
+        ],
+        &[
+            ("AWS_ACCESS_KEY_ID", &id),
+            ("AWS_SECRET_ACCESS_KEY", &secret),
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "Deleting 1 object from delerr-e2e\nError: Errors deleting objects: [{'Key': 'k.txt', 'Code': 'AccessDenied', 'Message': 'Access Denied'}]\n"
+    );
+}
+
+#[test]
+fn a_failed_multipart_upload_is_aborted() {
+    let dir = TempDir::new("abort");
+    std::fs::write(dir.0.join("big.bin"), vec![7u8; 20 << 20]).unwrap();
+    let server = FakeServer::with_handler(16, |request| {
+        let (method, path) = (request.method.as_str(), request.path.as_str());
+        if method == "POST" && path.ends_with("?uploads") {
+            Canned { status: 200, headers: vec![], body: "<InitiateMultipartUploadResult><UploadId>up-1</UploadId></InitiateMultipartUploadResult>".into() }
+        } else if method == "PUT" && path.contains("partNumber=") {
+            Canned {
+                status: 500,
+                headers: vec![],
+                body: "<Error><Code>InternalError</Code><Message>boom</Message></Error>".into(),
+            }
+        } else {
+            Canned {
+                status: 204,
+                headers: vec![],
+                body: String::new(),
+            }
+        }
+    });
+    let out = run_env(
+        &[
+            "put-object",
+            "b",
+            "big.bin",
+            dir.0.join("big.bin").to_str().unwrap(),
+            "-s",
+            "--access-key",
+            "AK",
+            "--secret-key",
+            "SK",
+            "--endpoint-url",
+            &server.url,
+        ],
+        &[("AWS_MAX_ATTEMPTS", "1")],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "Error: InternalError: boom (key: big.bin)\n"
+    );
+    let aborted = server
+        .recorded()
+        .iter()
+        .any(|r| r.method == "DELETE" && r.path == "/b/big.bin?uploadId=up-1");
+    assert!(aborted, "AbortMultipartUpload was sent");
+}
