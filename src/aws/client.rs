@@ -12,7 +12,7 @@ use std::io::Write;
 use std::rc::Rc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use super::config::{RetryMode, Settings};
+use super::config::Settings;
 use super::credentials::Credentials;
 use super::endpoint::{self, Endpoint, Service};
 use super::error::{AwsError, ServiceError};
@@ -363,10 +363,9 @@ impl Client {
         x ^= x << 17;
         self.rng.set(x);
         let random = (x >> 11) as f64 / (1u64 << 53) as f64;
-        let base = match self.settings.retry_mode {
-            RetryMode::Legacy | RetryMode::Standard | RetryMode::Adaptive => 2f64,
-        };
-        let delay = (random * base.powi(attempt as i32 - 1)).min(MAX_BACKOFF_SECS);
+        // botocore's legacy and standard modes share this formula; adaptive mode's
+        // client-side rate limiting has no effect on a single short-lived process.
+        let delay = (random * 2f64.powi(attempt as i32 - 1)).min(MAX_BACKOFF_SECS);
         std::thread::sleep(Duration::from_secs_f64(delay));
     }
 }
