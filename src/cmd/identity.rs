@@ -201,11 +201,7 @@ pub fn list_user_policies(
     };
     for user in users {
         console.line(&format!("User: {user}"))?;
-        let policies = collect(
-            &client,
-            |m| iam::list_user_policies(&user, m),
-            |r| iam::names(r, "PolicyNames"),
-        )?;
+        let policies = user_policy_names(&client, &user)?;
         for policy in policies {
             console.line(&format!("PolicyName: {policy}"))?;
             let result = client.call(&iam::get_user_policy(&user, &policy))?;
@@ -219,6 +215,15 @@ pub fn list_user_policies(
     Ok(())
 }
 
+/// Every inline policy name of a user (ListUserPolicies to the end).
+fn user_policy_names(client: &Client, user: &str) -> Result<Vec<String>> {
+    collect(
+        client,
+        |m| iam::list_user_policies(user, m),
+        |r| iam::names(r, "PolicyNames"),
+    )
+}
+
 pub fn delete_user(
     usernames: Vec<String>,
     connection: Connection,
@@ -228,11 +233,7 @@ pub fn delete_user(
     let client = aws::connect(connection, env)?;
     for user in usernames {
         console.line(&format!("User: {user}"))?;
-        let policies = collect(
-            &client,
-            |m| iam::list_user_policies(&user, m),
-            |r| iam::names(r, "PolicyNames"),
-        )?;
+        let policies = user_policy_names(&client, &user)?;
         for policy in policies {
             client.call(&iam::delete_user_policy(&user, &policy))?;
             console.line(&format!("  Deleted policy: {policy}"))?;
