@@ -82,6 +82,13 @@ impl Object {
         self.0.iter().find(|(k, _)| k.eq_str(key)).map(|(_, v)| v)
     }
 
+    /// A string member's text, or "" when it is missing or not a string.
+    pub fn text(&self, key: &str) -> String {
+        self.get(key)
+            .and_then(Value::as_str_lossy)
+            .unwrap_or_default()
+    }
+
     pub fn contains_key(&self, key: &str) -> bool {
         self.get(key).is_some()
     }

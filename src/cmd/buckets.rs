@@ -50,10 +50,7 @@ fn bucket_fields(details: bool) -> Vec<&'static str> {
 
 /// `--details`: region, ACL, public access block and website of one bucket.
 fn bucket_details(client: &Client, bucket: &mut Object) -> Result<()> {
-    let name = bucket
-        .get("Name")
-        .and_then(Value::as_str_lossy)
-        .unwrap_or_default();
+    let name = bucket.text("Name");
     let acl = read(
         s3::read_acl(&client.call(&s3::get_bucket_acl(&name))?),
         "GetBucketAcl",
@@ -91,10 +88,7 @@ pub fn list_buckets(args: ListBucketsArgs, env: &Env, console: &mut Console) -> 
     let fields = bucket_fields(args.details);
     let mut writer = ListWriter::new(args.format, &fields, console.out).map_err(write_error)?;
     for mut bucket in client.call(&ListBuckets)? {
-        let name = bucket
-            .get("Name")
-            .and_then(Value::as_str_lossy)
-            .unwrap_or_default();
+        let name = bucket.text("Name");
         if !args.buckets.is_empty() && !args.buckets.contains(&name) {
             continue;
         }
@@ -131,10 +125,7 @@ pub fn list_bucket(args: ListBucketArgs, env: &Env, console: &mut Console) -> Re
             .map_err(caught)?;
         for mut object in page.objects {
             if args.urls {
-                let key = object
-                    .get("Key")
-                    .and_then(Value::as_str_lossy)
-                    .unwrap_or_default();
+                let key = object.text("Key");
                 object.insert(
                     "URL",
                     Value::from(format!("https://s3.amazonaws.com/{}/{key}", args.bucket)),

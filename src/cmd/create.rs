@@ -284,10 +284,6 @@ struct Run<'a, 'c> {
     created: Vec<(String, String)>,
 }
 
-fn value_at(o: &Object, key: &str) -> String {
-    o.get(key).and_then(Value::as_str_lossy).unwrap_or_default()
-}
-
 fn service_error(e: &AwsError) -> Option<&ServiceError> {
     match e {
         AwsError::Service(s) => Some(s),
@@ -345,14 +341,14 @@ impl Run<'_, '_> {
                 seconds,
             } => {
                 let identity = self.client.call(&sts::GetCallerIdentity)?;
-                check_role_chaining(&value_at(&identity, "Arn"), *seconds)?;
+                check_role_chaining(&identity.text("Arn"), *seconds)?;
                 let existing_role = self.find_role()?;
                 for step in missing {
                     self.create_bucket(step, bucket_region)?;
                 }
                 let (role_arn, created) = match existing_role {
                     Some(arn) => (arn, false),
-                    None => (self.create_role(&value_at(&identity, "Account"))?, true),
+                    None => (self.create_role(&identity.text("Account"))?, true),
                 };
                 self.log(&format!("Assume role against {role_arn} for {seconds}s"))?;
                 let action = sts::AssumeRole {
@@ -455,7 +451,7 @@ impl Run<'_, '_> {
         let keys: Vec<String> = iam::access_keys(&result)
             .items
             .iter()
-            .map(|k| value_at(k, "AccessKeyId"))
+            .map(|k| k.text("AccessKeyId"))
             .collect();
         if keys.len() >= 2 {
             return Err(Error::runtime(format!(
@@ -525,8 +521,8 @@ impl Run<'_, '_> {
             CredentialFormat::Json => to_string_indent(&Value::Object(key), 4),
             CredentialFormat::Ini => format!(
                 "[default]\naws_access_key_id={}\naws_secret_access_key={}",
-                value_at(&key, "AccessKeyId"),
-                value_at(&key, "SecretAccessKey")
+                key.text("AccessKeyId"),
+                key.text("SecretAccessKey")
             ),
         };
         self.console.line(&out)
@@ -535,7 +531,7 @@ impl Run<'_, '_> {
     /// The helper role's ARN if it exists.
     fn find_role(&self) -> Result<Option<String>> {
         match self.client.call(&iam::get_role(ROLE_NAME)) {
-            Ok(result) => Ok(iam::one(&result, "Role", iam::ROLE).map(|r| value_at(&r, "Arn"))),
+            Ok(result) => Ok(iam::one(&result, "Role", iam::ROLE).map(|r| r.text("Arn"))),
             Err(e) if service_error(&e).is_some_and(|s| s.code == "NoSuchEntity") => Ok(None),
             Err(e) => Err(e.into()),
         }
@@ -578,10 +574,10 @@ pub fn create_helper_role(client: &Client, account: &str) -> Result<String> {
         43200,
     );
     let arn = match client.call(&query) {
-        Ok(result) => iam::one(&result, "Role", iam::ROLE).map(|r| value_at(&r, "Arn")),
+        Ok(result) => iam::one(&result, "Role", iam::ROLE).map(|r| r.text("Arn")),
         Err(e) if service_error(&e).is_some_and(|s| s.code == "EntityAlreadyExists") => {
             let result = client.call(&iam::get_role(ROLE_NAME))?;
-            iam::one(&result, "Role", iam::ROLE).map(|r| value_at(&r, "Arn"))
+            iam::one(&result, "Role", iam::ROLE).map(|r| r.text("Arn"))
         }
         Err(e) => return Err(e.into()),
     }

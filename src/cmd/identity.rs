@@ -105,10 +105,7 @@ fn role_fields(details: bool) -> Vec<&'static str> {
 /// `--details`: the role's inline policies and its attached policies with their
 /// default version.
 fn role_details(client: &Client, role: &mut Object) -> Result<()> {
-    let name = role
-        .get("RoleName")
-        .and_then(Value::as_str_lossy)
-        .unwrap_or_default();
+    let name = role.text("RoleName");
     let mut inline = Vec::new();
     for policy in collect(
         client,
@@ -131,16 +128,10 @@ fn role_details(client: &Client, role: &mut Object) -> Result<()> {
         },
     )?;
     for entry in arns {
-        let arn = entry
-            .get("PolicyArn")
-            .and_then(Value::as_str_lossy)
-            .unwrap_or_default();
+        let arn = entry.text("PolicyArn");
         let mut policy = iam::one(&client.call(&iam::get_policy(&arn))?, "Policy", iam::POLICY)
             .unwrap_or_default();
-        let version = policy
-            .get("DefaultVersionId")
-            .and_then(Value::as_str_lossy)
-            .unwrap_or_default();
+        let version = policy.text("DefaultVersionId");
         let result = client.call(&iam::get_policy_version(&arn, &version))?;
         if let Some(v) = iam::one(&result, "PolicyVersion", iam::POLICY_VERSION) {
             policy.insert("PolicyVersion", Value::Object(v));
@@ -161,10 +152,7 @@ pub fn list_roles(args: ListRolesArgs, env: &Env, console: &mut Console) -> Resu
         iam::list_roles,
         |r| iam::page(r, "Roles", iam::ROLE),
         |mut role| {
-            let name = role
-                .get("RoleName")
-                .and_then(Value::as_str_lossy)
-                .unwrap_or_default();
+            let name = role.text("RoleName");
             if !args.role_names.is_empty() && !args.role_names.contains(&name) {
                 return Ok(());
             }
@@ -244,10 +232,7 @@ pub fn delete_user(
             iam::access_keys,
         )?;
         for key in keys {
-            let id = key
-                .get("AccessKeyId")
-                .and_then(Value::as_str_lossy)
-                .unwrap_or_default();
+            let id = key.text("AccessKeyId");
             client.call(&iam::delete_access_key(&user, &id))?;
             console.line(&format!("  Deleted access key: {id}"))?;
         }

@@ -70,17 +70,16 @@ impl Generator<'_> {
     /// The role steps of `create --duration`, then AssumeRole.
     fn generate(&self) -> Result<Served> {
         let identity = self.client.call(&sts::GetCallerIdentity)?;
-        let arn = |o: &Object, k: &str| o.get(k).and_then(Value::as_str_lossy).unwrap_or_default();
-        check_role_chaining(&arn(&identity, "Arn"), self.duration)?;
+        check_role_chaining(&identity.text("Arn"), self.duration)?;
         let (role_arn, created) = match self.client.call(&iam::get_role(ROLE_NAME)) {
             Ok(result) => (
                 iam::one(&result, "Role", iam::ROLE)
-                    .map(|r| arn(&r, "Arn"))
+                    .map(|r| r.text("Arn"))
                     .unwrap_or_default(),
                 false,
             ),
             Err(AwsError::Service(e)) if e.code == "NoSuchEntity" => (
-                create_helper_role(self.client, &arn(&identity, "Account"))?,
+                create_helper_role(self.client, &identity.text("Account"))?,
                 true,
             ),
             Err(e) => return Err(e.into()),

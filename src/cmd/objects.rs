@@ -296,10 +296,7 @@ fn list_keys(client: &Client, bucket: &str, prefix: Option<&str>) -> Result<Vec<
             continuation,
         })?;
         for o in page.objects {
-            let key = o
-                .get("Key")
-                .and_then(Value::as_str_lossy)
-                .unwrap_or_default();
+            let key = o.text("Key");
             let size = match o.get("Size") {
                 Some(Value::Int(n)) => n.parse().unwrap_or(0),
                 _ => 0,

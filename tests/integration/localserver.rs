@@ -10,7 +10,7 @@ use s3_credentials::cli::Connection;
 use s3_credentials::env::Env;
 use s3_credentials::json::{self, Value};
 
-use crate::common::{BIN, HERMETIC_ENV};
+use crate::common::{BIN, HERMETIC_ENV, as_admin};
 use crate::moto::moto;
 
 fn free_port() -> u16 {
@@ -47,22 +47,7 @@ fn key_id(body: &str) -> String {
 #[test]
 fn serves_shared_credentials_refreshes_them_and_stops_on_interrupt() {
     let m = moto();
-    let setup = Command::new(BIN)
-        .args([
-            "create",
-            "ls-e2e",
-            "-c",
-            "--username",
-            "ls-seed",
-            "--endpoint-url",
-            &m.url,
-        ])
-        .env_clear()
-        .envs(HERMETIC_ENV.iter().copied())
-        .env("AWS_ACCESS_KEY_ID", &m.admin.id)
-        .env("AWS_SECRET_ACCESS_KEY", &m.admin.secret)
-        .output()
-        .unwrap();
+    let setup = as_admin(&["create", "ls-e2e", "-c", "--username", "ls-seed"]);
     assert!(
         setup.status.success(),
         "{}",
@@ -202,22 +187,7 @@ fn serves_shared_credentials_refreshes_them_and_stops_on_interrupt() {
 
 #[test]
 fn a_missing_bucket_is_reported_before_serving() {
-    let m = moto();
-    let out = Command::new(BIN)
-        .args([
-            "localserver",
-            "no-such-ls-bucket",
-            "-d",
-            "15m",
-            "--endpoint-url",
-            &m.url,
-        ])
-        .env_clear()
-        .envs(HERMETIC_ENV.iter().copied())
-        .env("AWS_ACCESS_KEY_ID", &m.admin.id)
-        .env("AWS_SECRET_ACCESS_KEY", &m.admin.secret)
-        .output()
-        .unwrap();
+    let out = as_admin(&["localserver", "no-such-ls-bucket", "-d", "15m"]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
