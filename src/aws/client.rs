@@ -3,8 +3,9 @@
 //!
 //! Retries follow botocore's standard mode: up to `max_attempts` tries, jittered
 //! exponential backoff (`rand * 2^(n-1)` seconds, at most 20), for throttling
-//! errors, transient errors and 5xx answers. A non-idempotent call is retried only
-//! when the request certainly did not reach the service.
+//! errors, transient errors, 5xx answers and unparseable 2xx bodies. A
+//! non-idempotent call is retried only when the request certainly did not reach the
+//! service; `create` reconciles those itself.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -217,9 +218,17 @@ impl Client {
                 }
             };
             if (200..300).contains(&response.status) {
-                return action
-                    .parse(response)
-                    .map_err(|message| AwsError::Response { operation, message });
+                match action.parse(response) {
+                    Ok(output) => return Ok(output),
+                    // A cut or garbled body: the call itself succeeded, so only a
+                    // call that is safe to repeat is sent again.
+                    Err(_) if request.idempotent && attempt < self.settings.max_attempts => {
+                        self.backoff(attempt);
+                        attempt += 1;
+                        continue;
+                    }
+                    Err(message) => return Err(AwsError::Response { operation, message }),
+                }
             }
             let mut error = ServiceError::from_response(
                 operation,

@@ -9,6 +9,9 @@ use super::profile::ProfileSet;
 use crate::cli::Connection;
 use crate::env::Env;
 
+/// botocore's connect and read timeouts.
+pub const DEFAULT_TIMEOUT_SECS: f64 = 60.0;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RetryMode {
     Legacy,
@@ -132,8 +135,12 @@ impl Settings {
                 .or_else(|| from_profile("ca_bundle"))
                 .map(PathBuf::from),
             debug: connection.debug,
-            connect_timeout: Duration::from_secs(60),
-            read_timeout: Duration::from_secs(60),
+            connect_timeout: Duration::from_secs_f64(
+                connection.connect_timeout.unwrap_or(DEFAULT_TIMEOUT_SECS),
+            ),
+            read_timeout: Duration::from_secs_f64(
+                connection.read_timeout.unwrap_or(DEFAULT_TIMEOUT_SECS),
+            ),
         })
     }
 }

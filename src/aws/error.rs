@@ -53,7 +53,10 @@ impl ServiceError {
             code,
             message,
             request_id,
-            region: region_header.map(str::to_string).or_else(|| text("Region")),
+            region: region_header
+                .map(str::to_string)
+                .or_else(|| text("Region"))
+                .or_else(|| text("Endpoint").and_then(|host| region_of_host(&host))),
             retries: 0,
         }
     }
@@ -123,6 +126,33 @@ pub enum AwsError {
     },
     /// Bad configuration or credentials, found before sending.
     Setup(String),
+}
+
+/// The region in an S3 host a redirect names: `b.s3.eu-west-1.amazonaws.com`
+/// or the older `b.s3-eu-west-1.amazonaws.com`.
+fn region_of_host(host: &str) -> Option<String> {
+    let host = host.strip_suffix(".amazonaws.com")?;
+    let labels: Vec<&str> = host.split('.').collect();
+    let at = labels
+        .iter()
+        .rposition(|l| *l == "s3" || l.starts_with("s3-"))?;
+    let region = match labels[at].strip_prefix("s3-") {
+        Some(r) => r,
+        None => labels.get(at + 1)?,
+    };
+    (region.contains('-') && !region.starts_with("external")).then(|| region.to_string())
+}
+
+impl AwsError {
+    /// The call may have taken effect although no usable answer came back.
+    pub fn outcome_unknown(&self) -> bool {
+        match self {
+            AwsError::Transport { .. } | AwsError::Response { .. } => true,
+            // A server error says nothing about whether the change was made.
+            AwsError::Service(e) => e.status >= 500,
+            AwsError::Setup(_) => false,
+        }
+    }
 }
 
 impl std::fmt::Display for AwsError {
@@ -238,5 +268,22 @@ mod tests {
             e.sdk_text()
                 .contains("operation (reached max retries: 2): m")
         );
+    }
+
+    #[test]
+    fn a_redirect_names_its_region_in_the_endpoint_host() {
+        assert_eq!(
+            region_of_host("b.s3.eu-west-1.amazonaws.com").as_deref(),
+            Some("eu-west-1")
+        );
+        assert_eq!(
+            region_of_host("b.s3-ap-south-1.amazonaws.com").as_deref(),
+            Some("ap-south-1")
+        );
+        assert_eq!(region_of_host("b.s3.amazonaws.com"), None);
+        assert_eq!(region_of_host("example.com"), None);
+        let body = b"<Error><Code>TemporaryRedirect</Code><Message>m</Message><Endpoint>b.s3.eu-west-1.amazonaws.com</Endpoint></Error>";
+        let e = ServiceError::from_response("GetObject", 307, body, None);
+        assert_eq!(e.region.as_deref(), Some("eu-west-1"));
     }
 }

@@ -50,6 +50,8 @@ pub enum Val {
     Bool(bool),
     /// Seconds.
     Duration(u32),
+    /// Seconds, fractional.
+    Seconds(f64),
     Json(json::Value),
     Policy(PolicyTemplate),
     File(InputFile),
@@ -88,6 +90,7 @@ pub fn convert(kind: Kind, raw: &str) -> Result<Val, String> {
             Ok(m) if m.is_dir() => Err(format!("File {} is a directory.", repr(raw))),
             _ => Ok(Val::Path(raw.into())),
         },
+        Kind::Seconds => parse_seconds(raw).map(Val::Seconds),
         Kind::OutputDir => match std::fs::metadata(raw) {
             Ok(m) if !m.is_dir() => Err(format!("Directory {} is a file.", repr(raw))),
             _ => Ok(Val::Path(raw.into())),
@@ -116,6 +119,21 @@ pub fn parse_duration(raw: &str) -> Result<u32, String> {
     match seconds {
         Some(s @ 900..=43200) => Ok(s as u32),
         _ => Err("Duration must be between 15 minutes and 12 hours".into()),
+    }
+}
+
+/// A positive, finite number of seconds, at most a day (click's FLOAT messages).
+pub fn parse_seconds(raw: &str) -> Result<f64, String> {
+    let value: f64 = raw
+        .trim()
+        .parse()
+        .ok()
+        .filter(|v: &f64| !v.is_nan())
+        .ok_or_else(|| format!("{} is not a valid float.", repr(raw)))?;
+    if value > 0.0 && value <= 86400.0 {
+        Ok(value)
+    } else {
+        Err(format!("{raw} is not in the range 0<x<=86400."))
     }
 }
 

@@ -43,6 +43,9 @@ pub struct Connection {
     pub region: Option<String>,
     pub debug: bool,
     pub profile: Option<String>,
+    /// Seconds; `None` for the default.
+    pub connect_timeout: Option<f64>,
+    pub read_timeout: Option<f64>,
 }
 
 /// `--nl`, `--csv`, `--tsv`; `--nl` beats `--tsv`, which beats `--csv`.
@@ -372,6 +375,8 @@ fn connection(m: &mut Matches) -> Connection {
         region: m.text("region"),
         debug: m.flag("debug"),
         profile: m.text("profile"),
+        connect_timeout: take_seconds(m, "connect-timeout"),
+        read_timeout: take_seconds(m, "read-timeout"),
     }
 }
 
@@ -384,6 +389,13 @@ fn list_format(m: &Matches) -> ListFormat {
         ListFormat::Csv
     } else {
         ListFormat::Json
+    }
+}
+
+fn take_seconds(m: &mut Matches, long: &str) -> Option<f64> {
+    match m.take(long)? {
+        Val::Seconds(s) => Some(s),
+        _ => None,
     }
 }
 

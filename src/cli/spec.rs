@@ -25,6 +25,8 @@ pub enum Kind {
     OutputFile,
     /// A directory path that must not be a file.
     OutputDir,
+    /// A number of seconds above zero (click's `FloatRange(min=0, min_open=True)`).
+    Seconds,
 }
 
 #[derive(Debug)]
@@ -184,6 +186,21 @@ pub const CONNECTION: &[Opt] = &[
     text(
         "profile",
         "Profile from ~/.aws/config and ~/.aws/credentials (default: AWS_PROFILE, then default)",
+    )
+    .extension(),
+    // Metavars kept short: a wider option would widen every command's help column.
+    value(
+        "connect-timeout",
+        Kind::Seconds,
+        "N",
+        "Seconds to wait for a connection to AWS (default: 60)",
+    )
+    .extension(),
+    value(
+        "read-timeout",
+        Kind::Seconds,
+        "N",
+        "Seconds to wait for each read of a response (default: 60)",
     )
     .extension(),
 ];

@@ -7,6 +7,7 @@
 
 use super::{Console, check_read_write};
 use crate::aws::error::{AwsError, ServiceError};
+use crate::aws::request::Action;
 use crate::aws::s3::{
     CreateBucket, HeadBucket, PutBucketPolicy, PutBucketWebsite, PutPublicAccessBlock,
 };
@@ -291,6 +292,56 @@ fn service_error(e: &AwsError) -> Option<&ServiceError> {
     }
 }
 
+/// What a create call that is not safe to repeat blindly came to.
+enum Created<T> {
+    New(T),
+    /// It already existed; `ours` when an earlier unanswered attempt of this run made it.
+    Existed {
+        ours: bool,
+    },
+}
+
+/// A create call that failed; `maybe_made` when an unanswered attempt may have made it.
+struct CreateFailed {
+    error: Box<AwsError>,
+    maybe_made: bool,
+}
+
+impl From<CreateFailed> for Error {
+    fn from(f: CreateFailed) -> Error {
+        (*f.error).into()
+    }
+}
+
+/// Sends a create call. When its answer is lost (no response, or one that could not
+/// be read) it is sent once more, and "already exists" then means the lost attempt
+/// made it: a retry never makes a second one.
+fn create_once<A: Action>(
+    client: &Client,
+    action: &A,
+    exists_codes: &[&str],
+) -> std::result::Result<Created<A::Output>, CreateFailed> {
+    let mut lost = false;
+    loop {
+        match client.call(action) {
+            Ok(output) => return Ok(Created::New(output)),
+            Err(e)
+                if service_error(&e).is_some_and(|s| exists_codes.contains(&s.code.as_str())) =>
+            {
+                return Ok(Created::Existed { ours: lost });
+            }
+            Err(e) if e.outcome_unknown() && !lost => lost = true,
+            Err(error) => {
+                let maybe_made = lost || error.outcome_unknown();
+                return Err(CreateFailed {
+                    error: Box::new(error),
+                    maybe_made,
+                });
+            }
+        }
+    }
+}
+
 impl Run<'_, '_> {
     fn log(&mut self, line: &str) -> Result<()> {
         if self.silent {
@@ -326,14 +377,14 @@ impl Run<'_, '_> {
                 boundary,
                 policies,
             } => {
-                let user_exists = self.user_exists(user)?;
-                if user_exists {
-                    self.check_key_slots(user)?;
-                }
+                let known_keys = match self.user_exists(user)? {
+                    true => Some(self.check_key_slots(user)?),
+                    false => None,
+                };
                 for step in missing {
                     self.create_bucket(step, bucket_region)?;
                 }
-                self.permanent(user, boundary.as_deref(), policies, user_exists, format)
+                self.permanent(user, boundary.as_deref(), policies, known_keys, format)
             }
             CredentialSteps::Temporary {
                 session_name,
@@ -396,14 +447,28 @@ impl Run<'_, '_> {
             .map(str::to_string)
             .unwrap_or_else(|| self.client.settings().region.clone());
         self.client.set_bucket_region(bucket, &region);
-        self.client.call(&CreateBucket {
+        let action = CreateBucket {
             bucket: bucket.clone(),
             region: (region != "us-east-1").then(|| region.clone()),
-        })?;
-        self.created.push((
-            format!("bucket {bucket}"),
-            format!("aws s3api delete-bucket --bucket {bucket} --region {region}"),
-        ));
+        };
+        // Owned by this account already (made meanwhile): nothing of ours to undo.
+        let undo = format!("aws s3api delete-bucket --bucket {bucket} --region {region}");
+        let ours = match create_once(self.client, &action, &["BucketAlreadyOwnedByYou"]) {
+            Ok(Created::New(())) => true,
+            Ok(Created::Existed { ours }) => ours,
+            Err(failed) => {
+                if failed.maybe_made {
+                    self.created.push((
+                        format!("bucket {bucket}, if its unanswered creation went through"),
+                        undo,
+                    ));
+                }
+                return Err(failed.into());
+            }
+        };
+        if ours {
+            self.created.push((format!("bucket {bucket}"), undo));
+        }
         match bucket_region {
             Some(r) => self.log(&format!("Created bucket: {bucket} in region: {r}"))?,
             None => self.log(&format!("Created bucket: {bucket}"))?,
@@ -445,14 +510,54 @@ impl Run<'_, '_> {
         }
     }
 
-    /// IAM allows two access keys per user: name them and say how to free one.
-    fn check_key_slots(&self, user: &str) -> Result<()> {
+    fn access_key_ids(&self, user: &str) -> Result<Vec<String>> {
         let result = self.client.call(&iam::list_access_keys(user, None))?;
-        let keys: Vec<String> = iam::access_keys(&result)
+        Ok(iam::access_keys(&result)
             .items
             .iter()
             .map(|k| k.text("AccessKeyId"))
-            .collect();
+            .collect())
+    }
+
+    /// CreateAccessKey. A key whose answer was lost cannot be used (its secret is
+    /// gone), so it is deleted before trying again: the user never ends up with a
+    /// key nobody holds. `before`: the user's key IDs before this call.
+    fn create_access_key(
+        &mut self,
+        user: &str,
+        before: &[String],
+    ) -> Result<crate::aws::xml::Element> {
+        let mut lost = false;
+        loop {
+            match self.client.call(&iam::create_access_key(user)) {
+                Ok(result) => return Ok(result),
+                Err(e) if service_error(&e).is_some_and(|s| s.code == "LimitExceeded") => {
+                    self.check_key_slots(user)?;
+                    return Err(e.into());
+                }
+                Err(e) if e.outcome_unknown() => {
+                    for key in self.access_key_ids(user)? {
+                        if !before.contains(&key) {
+                            self.client.call(&iam::delete_access_key(user, &key))?;
+                            self.console.note(&format!(
+                                "Deleted access key {key}: the answer to its creation was lost, and with it the secret"
+                            ))?;
+                        }
+                    }
+                    if lost {
+                        return Err(e.into());
+                    }
+                    lost = true;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// IAM allows two access keys per user: name them and say how to free one.
+    /// Returns the user's key IDs.
+    fn check_key_slots(&self, user: &str) -> Result<Vec<String>> {
+        let keys = self.access_key_ids(user)?;
         if keys.len() >= 2 {
             return Err(Error::runtime(format!(
                 "User {user} already has {} access keys ({}); IAM allows 2. Free a slot with: aws iam delete-access-key --user-name {user} --access-key-id {}",
@@ -461,25 +566,39 @@ impl Run<'_, '_> {
                 keys[0]
             )));
         }
-        Ok(())
+        Ok(keys)
     }
 
+    /// `known_keys`: the user's access key IDs when already listed.
     fn permanent(
         &mut self,
         user: &str,
         boundary: Option<&str>,
         policies: &[(String, Value)],
-        user_exists: bool,
+        known_keys: Option<Vec<String>>,
         format: CredentialFormat,
     ) -> Result<()> {
+        let user_exists = known_keys.is_some();
         let mut created_user = false;
         if !user_exists {
-            match self.client.call(&iam::create_user(user, boundary)) {
-                Ok(_) => created_user = true,
-                // Created meanwhile (or by an earlier attempt of this request): use it.
-                Err(e) if service_error(&e).is_some_and(|s| s.code == "EntityAlreadyExists") => {}
-                Err(e) => return Err(e.into()),
-            }
+            // Created meanwhile by someone else: use it, as upstream does.
+            created_user = match create_once(
+                self.client,
+                &iam::create_user(user, boundary),
+                &["EntityAlreadyExists"],
+            ) {
+                Ok(Created::New(_)) => true,
+                Ok(Created::Existed { ours }) => ours,
+                Err(failed) => {
+                    if failed.maybe_made {
+                        self.created.push((
+                            format!("user {user}, if its unanswered creation went through"),
+                            format!("s3-credentials delete-user {user}"),
+                        ));
+                    }
+                    return Err(failed.into());
+                }
+            };
             if created_user {
                 self.created.push((
                     format!("user {user}"),
@@ -507,14 +626,12 @@ impl Run<'_, '_> {
             }
             self.log(&format!("Attached policy {name} to user {user}"))?;
         }
-        let result = match self.client.call(&iam::create_access_key(user)) {
-            Ok(r) => r,
-            Err(e) if service_error(&e).is_some_and(|s| s.code == "LimitExceeded") => {
-                self.check_key_slots(user)?;
-                return Err(e.into());
-            }
-            Err(e) => return Err(e.into()),
+        let before = match known_keys {
+            Some(keys) => keys,
+            None if created_user => Vec::new(),
+            None => self.access_key_ids(user)?,
         };
+        let result = self.create_access_key(user, &before)?;
         self.log(&format!("Created access key for user: {user}"))?;
         let key = iam::one(&result, "AccessKey", iam::ACCESS_KEY).unwrap_or_default();
         let out = match format {
@@ -573,13 +690,12 @@ pub fn create_helper_role(client: &Client, account: &str) -> Result<String> {
         "Role used by the s3-credentials tool to create time-limited credentials that are restricted to specific buckets",
         43200,
     );
-    let arn = match client.call(&query) {
-        Ok(result) => iam::one(&result, "Role", iam::ROLE).map(|r| r.text("Arn")),
-        Err(e) if service_error(&e).is_some_and(|s| s.code == "EntityAlreadyExists") => {
+    let arn = match create_once(client, &query, &["EntityAlreadyExists"])? {
+        Created::New(result) => iam::one(&result, "Role", iam::ROLE).map(|r| r.text("Arn")),
+        Created::Existed { .. } => {
             let result = client.call(&iam::get_role(ROLE_NAME))?;
             iam::one(&result, "Role", iam::ROLE).map(|r| r.text("Arn"))
         }
-        Err(e) => return Err(e.into()),
     }
     .unwrap_or_default();
     client.call(&iam::attach_role_policy(ROLE_NAME, S3_FULL_ACCESS))?;

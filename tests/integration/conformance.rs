@@ -92,7 +92,13 @@ fn every_recorded_case_matches_the_python_tool() {
 }
 
 /// Options this tool adds to upstream's commands.
-const EXTENSION_OPTIONS: &[&str] = &["--region TEXT", "--debug", "--profile TEXT"];
+const EXTENSION_OPTIONS: &[&str] = &[
+    "--region TEXT",
+    "--debug",
+    "--profile TEXT",
+    "--connect-timeout N",
+    "--read-timeout N",
+];
 
 #[test]
 fn every_help_text_matches_the_python_tool() {

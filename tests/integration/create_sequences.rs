@@ -139,7 +139,12 @@ fn a_user_that_appears_meanwhile_is_used_not_an_error() {
         error(404, "NoSuchEntity", "no user"),                       // GetUser
         error(409, "EntityAlreadyExists", "User u already exists."), // CreateUser
         canned(200, "<PutUserPolicyResponse/>"),                     // PutUserPolicy
-        canned(200, key),                                            // CreateAccessKey
+        // Its keys, listed so a lost CreateAccessKey answer could be reconciled.
+        canned(
+            200,
+            "<ListAccessKeysResponse><ListAccessKeysResult><AccessKeyMetadata/><IsTruncated>false</IsTruncated></ListAccessKeysResult></ListAccessKeysResponse>",
+        ),
+        canned(200, key), // CreateAccessKey
     ]);
     let out = run(&server, &["create", "b1", "--username", "u", "-f", "ini"]);
     assert_eq!(

@@ -15,6 +15,7 @@ mod create;
 mod create_sequences;
 mod empty_root;
 mod fake;
+mod faults;
 mod identity;
 mod localserver;
 mod moto;
