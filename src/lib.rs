@@ -6,6 +6,7 @@
 //! to an exit code.
 
 pub mod aws;
+pub mod bucket_name;
 pub mod cli;
 pub mod cmd;
 pub mod env;

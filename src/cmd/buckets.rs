@@ -101,7 +101,7 @@ pub fn list_buckets(args: ListBucketsArgs, env: &Env, console: &mut Console) -> 
 }
 
 pub fn list_bucket(args: ListBucketArgs, env: &Env, console: &mut Console) -> Result<()> {
-    let client = aws::connect(args.connection, env)?;
+    let client = super::connect_to_bucket(args.connection, env, &args.bucket)?;
     let mut fields = vec![
         "Key",
         "LastModified",
@@ -142,7 +142,7 @@ pub fn list_bucket(args: ListBucketArgs, env: &Env, console: &mut Console) -> Re
 }
 
 pub fn get_cors_policy(args: BucketArgs, env: &Env, console: &mut Console) -> Result<()> {
-    let client = aws::connect(args.connection, env)?;
+    let client = super::connect_to_bucket(args.connection, env, &args.bucket)?;
     let body = client
         .call(&s3::get_bucket_cors(&args.bucket))
         .map_err(caught)?;
@@ -151,7 +151,7 @@ pub fn get_cors_policy(args: BucketArgs, env: &Env, console: &mut Console) -> Re
 }
 
 pub fn set_cors_policy(args: SetCorsPolicyArgs, env: &Env, console: &mut Console) -> Result<()> {
-    let client = aws::connect(args.connection, env)?;
+    let client = super::connect_to_bucket(args.connection, env, &args.bucket)?;
     match client.call(&HeadBucket {
         bucket: args.bucket.clone(),
     }) {
@@ -187,7 +187,7 @@ pub fn set_cors_policy(args: SetCorsPolicyArgs, env: &Env, console: &mut Console
 }
 
 pub fn get_bucket_policy(args: BucketArgs, env: &Env, console: &mut Console) -> Result<()> {
-    let client = aws::connect(args.connection, env)?;
+    let client = super::connect_to_bucket(args.connection, env, &args.bucket)?;
     let body = client
         .call(&s3::get_bucket_policy(&args.bucket))
         .map_err(caught)?;
@@ -228,7 +228,7 @@ pub fn set_bucket_policy(
         }
         (false, None) => return Err(Error::runtime("Pass --policy-file or --allow-all-get")),
     };
-    let client = aws::connect(args.connection, env)?;
+    let client = super::connect_to_bucket(args.connection, env, &args.bucket)?;
     client
         .call(&PutBucketPolicy {
             bucket: args.bucket,
@@ -239,7 +239,7 @@ pub fn set_bucket_policy(
 }
 
 pub fn get_public_access_block(args: BucketArgs, env: &Env, console: &mut Console) -> Result<()> {
-    let client = aws::connect(args.connection, env)?;
+    let client = super::connect_to_bucket(args.connection, env, &args.bucket)?;
     let body = client
         .call(&s3::get_public_access_block(&args.bucket))
         .map_err(caught)?;
@@ -276,7 +276,7 @@ pub fn set_public_access_block(
     let shown = settings
         .iter()
         .fold(Object::new(), |o, (k, v)| o.with(k, *v));
-    let client = aws::connect(args.connection, env)?;
+    let client = super::connect_to_bucket(args.connection, env, &args.bucket)?;
     client.call(&PutPublicAccessBlock {
         bucket: args.bucket.clone(),
         settings,
@@ -290,7 +290,7 @@ pub fn set_public_access_block(
 
 /// Three independent probes; every failure is printed and the exit code stays 0.
 pub fn debug_bucket(args: BucketArgs, env: &Env, console: &mut Console) -> Result<()> {
-    let client = aws::connect(args.connection, env)?;
+    let client = super::connect_to_bucket(args.connection, env, &args.bucket)?;
     let bucket = args.bucket;
     let text = |e: AwsError| match e {
         AwsError::Service(s) => s.sdk_text(),

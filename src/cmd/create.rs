@@ -11,7 +11,7 @@ use crate::aws::request::Action;
 use crate::aws::s3::{
     CreateBucket, HeadBucket, PutBucketPolicy, PutBucketWebsite, PutPublicAccessBlock,
 };
-use crate::aws::{self, Client, iam, sts};
+use crate::aws::{Client, iam, sts};
 use crate::cli::{CreateArgs, CredentialFormat, permission};
 use crate::env::Env;
 use crate::error::{Error, Result};
@@ -197,7 +197,12 @@ pub fn run(args: CreateArgs, env: &Env, console: &mut Console) -> Result<()> {
     let silent = args.silent;
     let create_bucket = args.create_bucket;
     let bucket_region = args.bucket_region.clone();
-    let client = aws::connect(args.connection, env)?;
+    let rules = if create_bucket {
+        crate::bucket_name::Rules::New
+    } else {
+        crate::bucket_name::Rules::Existing
+    };
+    let client = super::connect_to_buckets(args.connection, env, &args.buckets, rules)?;
     let mut run = Run {
         client: &client,
         console,

@@ -16,7 +16,7 @@ use super::create::{
 use super::{Console, check_read_write};
 use crate::aws::error::AwsError;
 use crate::aws::s3::HeadBucket;
-use crate::aws::{self, Client, iam, sts, timestamp};
+use crate::aws::{Client, iam, sts, timestamp};
 use crate::cli::{LocalserverArgs, permission};
 use crate::env::Env;
 use crate::error::{Error, Result};
@@ -121,7 +121,7 @@ pub fn run(args: LocalserverArgs, env: &Env, console: &mut Console) -> Result<()
     check_read_write(args.read_only, args.write_only)?;
     let permission = permission(args.read_only, args.write_only);
     let bucket = args.bucket.clone();
-    let client = aws::connect(args.connection, env)?;
+    let client = super::connect_to_bucket(args.connection, env, &args.bucket)?;
     match client.call(&HeadBucket {
         bucket: bucket.clone(),
     }) {

@@ -12,6 +12,7 @@ mod transfer;
 
 use std::io::Write;
 
+use crate::aws;
 use crate::cli::{Command, Connection};
 use crate::env::Env;
 use crate::error::{Error, Result};
@@ -102,4 +103,34 @@ pub fn check_read_write(read_only: bool, write_only: bool) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// Checks bucket names against S3's rules, then connects: the last step before
+/// the first request, after the command's own argument checks (as upstream orders
+/// its errors).
+pub fn connect_to_buckets(
+    connection: Connection,
+    env: &Env,
+    buckets: &[String],
+    rules: crate::bucket_name::Rules,
+) -> Result<aws::Client> {
+    for name in buckets {
+        if let Err(rule) = crate::bucket_name::check(name, rules) {
+            return Err(Error::runtime(format!(
+                "Invalid bucket name {}: {rule}",
+                crate::pyrepr::repr(name)
+            )));
+        }
+    }
+    aws::connect(connection, env).map_err(Error::from)
+}
+
+/// `connect_to_buckets` for one bucket that should already exist.
+pub fn connect_to_bucket(connection: Connection, env: &Env, bucket: &str) -> Result<aws::Client> {
+    connect_to_buckets(
+        connection,
+        env,
+        &[bucket.to_string()],
+        crate::bucket_name::Rules::Existing,
+    )
 }

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use super::transfer::{self, Progress, human_size, workers};
 use super::{Console, check_connection};
+use crate::aws::Client;
 use crate::aws::s3::{DeleteObjects, ListObjectsV2};
-use crate::aws::{self, Client};
 use crate::cli::{
     DeleteObjectsArgs, GetObjectArgs, GetObjectsArgs, InputFile, PutObjectArgs, PutObjectsArgs,
 };
@@ -144,7 +144,7 @@ pub fn put_objects(args: PutObjectsArgs, env: &Env, console: &mut Console) -> Re
         }
         return Ok(());
     }
-    let client = aws::connect(args.connection, env)?;
+    let client = super::connect_to_bucket(args.connection, env, &args.bucket)?;
     let total: u64 = uploads
         .iter()
         .filter_map(|u| std::fs::metadata(&u.path).ok())
@@ -186,7 +186,7 @@ pub fn put_objects(args: PutObjectsArgs, env: &Env, console: &mut Console) -> Re
 }
 
 pub fn put_object(args: PutObjectArgs, env: &Env, console: &mut Console) -> Result<()> {
-    let client = aws::connect(args.connection, env)?;
+    let client = super::connect_to_bucket(args.connection, env, &args.bucket)?;
     let content_type = args.content_type.clone().or_else(|| match &args.path {
         InputFile::File { path, .. } => {
             transfer::guess_content_type(&path.to_string_lossy()).map(str::to_string)
@@ -216,7 +216,7 @@ pub fn put_object(args: PutObjectArgs, env: &Env, console: &mut Console) -> Resu
 }
 
 pub fn get_object(args: GetObjectArgs, env: &Env, console: &mut Console) -> Result<()> {
-    let client = aws::connect(args.connection, env)?;
+    let client = super::connect_to_bucket(args.connection, env, &args.bucket)?;
     let progress = Progress::new("", 0, false);
     match &args.output {
         Some(path) => transfer::download_file(
@@ -311,7 +311,7 @@ fn list_keys(client: &Client, bucket: &str, prefix: Option<&str>) -> Result<Vec<
 }
 
 pub fn get_objects(args: GetObjectsArgs, env: &Env, console: &mut Console) -> Result<()> {
-    let client = aws::connect(args.connection, env)?;
+    let client = super::connect_to_bucket(args.connection, env, &args.bucket)?;
     let mut wanted: Vec<(String, Option<u64>)> =
         args.keys.iter().map(|k| (k.clone(), None)).collect();
     if args.keys.is_empty() || !args.patterns.is_empty() {
@@ -433,7 +433,11 @@ pub fn delete_objects(args: DeleteObjectsArgs, env: &Env, console: &mut Console)
         _ => {}
     }
     let client = if prefix.is_some() || !args.dry_run {
-        Some(aws::connect(args.connection, env)?)
+        Some(super::connect_to_bucket(
+            args.connection,
+            env,
+            &args.bucket,
+        )?)
     } else {
         None
     };

@@ -62,7 +62,7 @@ fn the_role_is_created_on_first_use_and_assume_role_waits_for_it() {
         error(403, "AccessDenied", "not yet"),      // AssumeRole, too soon
         canned(200, ASSUMED),                       // AssumeRole
     ]);
-    let out = run(&server, &["create", "b1", "-d", "1h", "--read-only"]);
+    let out = run(&server, &["create", "bk1", "-d", "1h", "--read-only"]);
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -78,7 +78,7 @@ fn the_role_is_created_on_first_use_and_assume_role_waits_for_it() {
     assert_eq!(
         actions,
         [
-            "HEAD /b1",
+            "HEAD /bk1",
             "GetCallerIdentity",
             "GetRole",
             "CreateRole",
@@ -100,7 +100,7 @@ fn the_role_is_created_on_first_use_and_assume_role_waits_for_it() {
         param(&seen[4], "PolicyArn"),
         "arn:aws:iam::aws:policy/AmazonS3FullAccess"
     );
-    assert_eq!(param(&seen[6], "RoleSessionName"), "s3.read-only.b1");
+    assert_eq!(param(&seen[6], "RoleSessionName"), "s3.read-only.bk1");
     assert_eq!(param(&seen[6], "DurationSeconds"), "3600");
 }
 
@@ -112,18 +112,18 @@ fn a_partial_failure_lists_what_was_created_and_how_to_undo_it() {
         canned(200, ""),                       // CreateBucket
         canned(
             200,
-            "<CreateUserResponse><CreateUserResult><User><UserName>s3.read-write.b1</UserName></User></CreateUserResult></CreateUserResponse>",
+            "<CreateUserResponse><CreateUserResult><User><UserName>s3.read-write.bk1</UserName></User></CreateUserResult></CreateUserResponse>",
         ),
         error(400, "MalformedPolicyDocument", "bad policy"), // PutUserPolicy
     ]);
-    let out = run(&server, &["create", "b1", "-c"]);
+    let out = run(&server, &["create", "bk1", "-c"]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.ends_with(
             "This run created these before it failed; to undo them:\n  \
-             bucket b1: aws s3api delete-bucket --bucket b1 --region us-east-1\n  \
-             user s3.read-write.b1: s3-credentials delete-user s3.read-write.b1\n\
+             bucket bk1: aws s3api delete-bucket --bucket bk1 --region us-east-1\n  \
+             user s3.read-write.bk1: s3-credentials delete-user s3.read-write.bk1\n\
              Error: MalformedPolicyDocument: bad policy\n"
         ),
         "{stderr}"
@@ -146,7 +146,7 @@ fn a_user_that_appears_meanwhile_is_used_not_an_error() {
         ),
         canned(200, key), // CreateAccessKey
     ]);
-    let out = run(&server, &["create", "b1", "--username", "u", "-f", "ini"]);
+    let out = run(&server, &["create", "bk1", "--username", "u", "-f", "ini"]);
     assert_eq!(
         out.status.code(),
         Some(0),

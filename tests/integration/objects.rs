@@ -263,7 +263,7 @@ fn a_download_cut_mid_body_leaves_no_partial_file() {
     let out = run_env(
         &[
             "get-object",
-            "b",
+            "bkt",
             "k.bin",
             "-o",
             d.join("k.bin").to_str().unwrap(),
@@ -362,7 +362,7 @@ fn a_failed_multipart_upload_is_aborted() {
     let out = run_env(
         &[
             "put-object",
-            "b",
+            "bkt",
             "big.bin",
             dir.0.join("big.bin").to_str().unwrap(),
             "-s",
@@ -384,6 +384,6 @@ fn a_failed_multipart_upload_is_aborted() {
     let aborted = server
         .recorded()
         .iter()
-        .any(|r| r.method == "DELETE" && r.path == "/b/big.bin?uploadId=up-1");
+        .any(|r| r.method == "DELETE" && r.path == "/bkt/big.bin?uploadId=up-1");
     assert!(aborted, "AbortMultipartUpload was sent");
 }
