@@ -122,7 +122,7 @@ pub fn connect_to_buckets(
             )));
         }
     }
-    aws::connect(connection, env).map_err(Error::from)
+    aws::connect(connection, env)
 }
 
 /// `connect_to_buckets` for one bucket that should already exist.
