@@ -191,7 +191,11 @@ impl std::error::Error for ParseError {}
 /// `json.loads(text)`.
 pub fn parse(text: &str) -> Result<Value, ParseError> {
     let chars: Vec<char> = text.chars().collect();
-    let mut p = Parser { s: &chars, i: 0 };
+    let mut p = Parser {
+        s: &chars,
+        i: 0,
+        depth: 0,
+    };
     if chars.first() == Some(&'\u{feff}') {
         return Err(p.error("Unexpected UTF-8 BOM (decode using utf-8-sig)", 0));
     }
@@ -207,7 +211,13 @@ pub fn parse(text: &str) -> Result<Value, ParseError> {
 struct Parser<'a> {
     s: &'a [char],
     i: usize,
+    /// Open objects and arrays around the current position.
+    depth: usize,
 }
+
+/// Deeper documents are refused rather than overflowing the stack (CPython raises
+/// RecursionError near 1000).
+const MAX_DEPTH: usize = 500;
 
 impl Parser<'_> {
     fn error(&self, message: &'static str, pos: usize) -> ParseError {
@@ -252,13 +262,19 @@ impl Parser<'_> {
                 self.i += 1;
                 Ok(Value::Str(self.string()?))
             }
-            Some('{') => {
+            Some(c @ ('{' | '[')) => {
+                if self.depth >= MAX_DEPTH {
+                    return Err(self.error("Nested too deeply", self.i));
+                }
                 self.i += 1;
-                self.object()
-            }
-            Some('[') => {
-                self.i += 1;
-                self.array()
+                self.depth += 1;
+                let value = if c == '{' {
+                    self.object()
+                } else {
+                    self.array()
+                };
+                self.depth -= 1;
+                value
             }
             Some('n') if self.literal("null") => Ok(Value::Null),
             Some('t') if self.literal("true") => Ok(Value::Bool(true)),

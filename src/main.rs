@@ -21,7 +21,9 @@ fn main() {
         .unwrap_or_else(|| "s3-credentials".into());
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut err = std::io::stderr().lock();
+    // Not locked for the whole run: transfer threads write --debug lines and
+    // progress to stderr too.
+    let mut err = std::io::stderr();
     let result = match cli::parse(&prog, argv.collect()) {
         Ok(Invocation::Help(text)) => write!(out, "{text}").map_err(cmd::write_error),
         Ok(Invocation::Version) => {

@@ -145,14 +145,18 @@ impl Settings {
     }
 }
 
-/// An endpoint URL must be http(s) with a host.
+/// An endpoint URL must be http(s) with a host, and parse as a URL.
 fn check_url(url: &str) -> Result<String, String> {
     let rest = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"));
     match rest {
         Some(r) if !r.is_empty() && !r.starts_with('/') && !r.contains(char::is_whitespace) => {
-            Ok(url.to_string())
+            match reqwest::Url::parse(url) {
+                Ok(parsed) if parsed.host().is_some() => Ok(url.to_string()),
+                Ok(_) => Err(format!("Invalid endpoint URL {url:?}: it names no host")),
+                Err(e) => Err(format!("Invalid endpoint URL {url:?}: {e}")),
+            }
         }
         _ => Err(format!(
             "Invalid endpoint URL {url:?}: it must start with http:// or https:// and name a host"
@@ -236,6 +240,15 @@ mod tests {
         assert_eq!(s.endpoint_url(Service::Iam), Some("http://global:1"));
         assert_eq!(s.max_attempts, 5);
         let mut c = conn();
+        for bad in ["http://[::1", "http://host:99999", "https://a b"] {
+            c.endpoint_url = Some(bad.into());
+            assert!(
+                Settings::resolve(&c, &Env::default(), &ProfileSet::default(), "default")
+                    .unwrap_err()
+                    .contains("Invalid endpoint URL"),
+                "{bad}"
+            );
+        }
         c.endpoint_url = Some("ftp://x".into());
         assert!(
             Settings::resolve(&c, &Env::default(), &ProfileSet::default(), "default")

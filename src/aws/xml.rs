@@ -62,6 +62,10 @@ fn local(name: &str) -> String {
     }
 }
 
+/// AWS responses nest a handful of levels; deeper is hostile (and the tree's
+/// recursive walks and drop must stay within the stack).
+const MAX_DEPTH: usize = 100;
+
 /// Parses a document into its root element.
 pub fn parse(text: &[u8]) -> Result<Element, String> {
     let mut reader = Reader::from_reader(text);
@@ -89,7 +93,12 @@ pub fn parse(text: &[u8]) -> Result<Element, String> {
             .read_event_into(&mut buf)
             .map_err(|e| format!("malformed XML at byte {}: {e}", reader.error_position()))?;
         match event {
-            Event::Start(e) => stack.push(start(&e)?),
+            Event::Start(e) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(format!("XML nested deeper than {MAX_DEPTH} elements"));
+                }
+                stack.push(start(&e)?)
+            }
             Event::Empty(e) => {
                 let element = start(&e)?;
                 match stack.last_mut() {

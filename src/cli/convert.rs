@@ -219,6 +219,9 @@ fn existing_file(raw: &str) -> Result<InputFile, String> {
 
 /// The OS's text for an I/O error, without Rust's " (os error N)" suffix.
 pub fn os_message(e: &std::io::Error) -> String {
+    if e.kind() == std::io::ErrorKind::InvalidData {
+        return "not UTF-8 text".into();
+    }
     let text = e.to_string();
     match text.find(" (os error ") {
         Some(i) => text[..i].to_string(),

@@ -249,40 +249,78 @@ fn safe_relative(key: &str) -> Option<PathBuf> {
 /// Shell-style pattern match as Python's `fnmatch` on POSIX: `*` (also across
 /// `/`), `?`, `[seq]`, `[!seq]`.
 pub fn fnmatch(name: &str, pattern: &str) -> bool {
-    fn matches(n: &[char], p: &[char]) -> bool {
-        match p.first() {
-            None => n.is_empty(),
-            Some('*') => (0..=n.len()).any(|i| matches(&n[i..], &p[1..])),
-            Some('?') => !n.is_empty() && matches(&n[1..], &p[1..]),
-            Some('[') => {
-                let Some(close) = p.iter().skip(2).position(|&c| c == ']').map(|i| i + 2) else {
-                    return n.first() == Some(&'[') && matches(&n[1..], &p[1..]);
-                };
-                let Some(&c) = n.first() else { return false };
-                let set = &p[1..close];
-                let (negate, set) = match set.first() {
-                    Some('!') => (true, &set[1..]),
-                    _ => (false, set),
-                };
-                let mut found = false;
-                let mut i = 0;
-                while i < set.len() {
-                    if i + 2 < set.len() && set[i + 1] == '-' {
-                        found |= set[i] <= c && c <= set[i + 2];
-                        i += 3;
-                    } else {
-                        found |= set[i] == c;
-                        i += 1;
+    enum Token {
+        Star,
+        One(Box<dyn Fn(char) -> bool>),
+    }
+    let p: Vec<char> = pattern.chars().collect();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < p.len() {
+        let token = match p[i] {
+            '*' => Token::Star,
+            '?' => Token::One(Box::new(|_| true)),
+            // As Python: a `]` right after `[` or `[!` is part of the set.
+            '[' => match p
+                .iter()
+                .skip(i + 1 + usize::from(p.get(i + 1) == Some(&'!')) + 1)
+                .position(|&c| c == ']')
+                .map(|k| k + i + 2 + usize::from(p.get(i + 1) == Some(&'!')))
+            {
+                Some(close) => {
+                    let mut set = &p[i + 1..close];
+                    let negate = set.first() == Some(&'!');
+                    if negate {
+                        set = &set[1..];
                     }
+                    let mut ranges = Vec::new();
+                    let mut k = 0;
+                    while k < set.len() {
+                        if k + 2 < set.len() && set[k + 1] == '-' {
+                            ranges.push((set[k], set[k + 2]));
+                            k += 3;
+                        } else {
+                            ranges.push((set[k], set[k]));
+                            k += 1;
+                        }
+                    }
+                    i = close;
+                    Token::One(Box::new(move |c| {
+                        ranges.iter().any(|&(lo, hi)| lo <= c && c <= hi) != negate
+                    }))
                 }
-                found != negate && matches(&n[1..], &p[close + 1..])
+                None => Token::One(Box::new(|c| c == '[')),
+            },
+            literal => Token::One(Box::new(move |c| c == literal)),
+        };
+        tokens.push(token);
+        i += 1;
+    }
+    // Greedy matching that backtracks only to the last star: O(len(name) * len(pattern)).
+    let n: Vec<char> = name.chars().collect();
+    let (mut ni, mut ti) = (0, 0);
+    let mut last_star: Option<(usize, usize)> = None;
+    while ni < n.len() {
+        match tokens.get(ti) {
+            Some(Token::Star) => {
+                last_star = Some((ti, ni));
+                ti += 1;
             }
-            Some(&pc) => n.first() == Some(&pc) && matches(&n[1..], &p[1..]),
+            Some(Token::One(accepts)) if accepts(n[ni]) => {
+                ni += 1;
+                ti += 1;
+            }
+            _ => match last_star {
+                Some((star, from)) => {
+                    ti = star + 1;
+                    ni = from + 1;
+                    last_star = Some((star, from + 1));
+                }
+                None => return false,
+            },
         }
     }
-    let n: Vec<char> = name.chars().collect();
-    let p: Vec<char> = pattern.chars().collect();
-    matches(&n, &p)
+    tokens[ti..].iter().all(|t| matches!(t, Token::Star))
 }
 
 /// Every key under `prefix` (all keys for `None`), with sizes.
@@ -555,6 +593,15 @@ mod tests {
         assert!(fnmatch("b.txt", "[abc].txt"));
         assert!(!fnmatch("d.txt", "[abc].txt"));
         assert!(fnmatch("d.txt", "[!abc].txt"));
+        assert!(fnmatch("].txt", "[]].txt"));
+        assert!(fnmatch("x.txt", "[!]].txt"));
+        assert!(!fnmatch("].txt", "[!]].txt"));
+        assert!(fnmatch("[.txt", "[.txt"));
+        // Backtracking stays polynomial: this took exponential time with naive recursion.
+        let name = "a".repeat(60);
+        assert!(!fnmatch(&name, &format!("{}b", "*a".repeat(30))));
+        assert!(fnmatch(&name, &"*a".repeat(30)));
+        assert!(!fnmatch(&"x".repeat(10_000), &"x".repeat(100_000)));
         assert!(fnmatch("5.txt", "[0-9].txt"));
         assert!(!fnmatch("A.txt", "a.txt"));
     }

@@ -16,6 +16,7 @@ mod create_sequences;
 mod empty_root;
 mod fake;
 mod faults;
+mod hostile;
 mod identity;
 mod localserver;
 mod moto;
