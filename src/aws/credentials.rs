@@ -33,12 +33,24 @@ impl fmt::Debug for Credentials {
     }
 }
 
-/// The values a source gave, before they are checked for completeness.
-#[derive(Debug, Default, PartialEq, Eq)]
+/// The values a source gave, before they are checked for completeness. `Debug`
+/// never shows the secrets.
+#[derive(Default, PartialEq, Eq)]
 pub struct Partial {
     pub access_key_id: Option<String>,
     pub secret_access_key: Option<String>,
     pub session_token: Option<String>,
+}
+
+impl fmt::Debug for Partial {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let hidden = |v: &Option<String>| v.as_ref().map(|_| "** redacted **");
+        f.debug_struct("Partial")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &hidden(&self.secret_access_key))
+            .field("session_token", &hidden(&self.session_token))
+            .finish()
+    }
 }
 
 impl Partial {
@@ -213,6 +225,38 @@ pub fn parse_ini(text: &str) -> Result<Vec<Section>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_never_shows_secrets() {
+        let c = Credentials {
+            access_key_id: "AKIDVISIBLE".into(),
+            secret_access_key: "SECRET-VALUE-1".into(),
+            session_token: Some("TOKEN-VALUE-2".into()),
+            source: "flags",
+        };
+        let p = Partial {
+            access_key_id: Some("AKIDVISIBLE".into()),
+            secret_access_key: Some("SECRET-VALUE-1".into()),
+            session_token: Some("TOKEN-VALUE-2".into()),
+        };
+        let t = crate::aws::sts::Temporary {
+            object: crate::json::Object::new().with("SecretAccessKey", "SECRET-VALUE-1"),
+            credentials: c.clone(),
+        };
+        for shown in [
+            format!("{c:?}"),
+            format!("{c:#?}"),
+            format!("{p:?}"),
+            format!("{t:?}"),
+            format!("{:?}", Some(&c)),
+        ] {
+            assert!(shown.contains("AKIDVISIBLE"), "{shown}");
+            assert!(
+                !shown.contains("SECRET-VALUE") && !shown.contains("TOKEN-VALUE"),
+                "{shown}"
+            );
+        }
+    }
 
     fn creds(id: &str, secret: &str, token: Option<&str>) -> Credentials {
         Credentials {

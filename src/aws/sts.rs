@@ -38,7 +38,8 @@ pub const CREDENTIALS: &[Member] = &[
 ];
 
 /// Temporary credentials as STS returns them: the printable object and the keys.
-#[derive(Debug)]
+/// `Debug` shows the credentials redacted and not the response object, which holds
+/// the secret too.
 pub struct Temporary {
     pub object: Object,
     pub credentials: crate::aws::credentials::Credentials,
@@ -125,5 +126,13 @@ impl Action for AssumeRoleWithWebIdentity {
 
     fn parse(&self, response: Response) -> Result<Temporary, String> {
         temporary(&response, "AssumeRoleWithWebIdentity", "web identity")
+    }
+}
+
+impl std::fmt::Debug for Temporary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Temporary")
+            .field("credentials", &self.credentials)
+            .finish_non_exhaustive()
     }
 }

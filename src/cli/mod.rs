@@ -5,7 +5,7 @@
 //! environment or talks to the network; file-typed options are probed while
 //! converting, as upstream does (see `convert`).
 
-mod convert;
+pub mod convert;
 pub mod help;
 mod parse;
 pub mod spec;
