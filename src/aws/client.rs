@@ -448,7 +448,25 @@ fn redact_authorization(value: &str) -> String {
 /// Hides the values of secret XML elements and JSON members in a body.
 pub fn redact_body(body: &str) -> String {
     let mut out = body.to_string();
-    for name in ["SecretAccessKey", "SessionToken", "Token", "SecretKey"] {
+    // Form bodies: the web identity token is a bearer secret.
+    let mut from = 0;
+    while let Some(start) = out[from..]
+        .find("WebIdentityToken=")
+        .map(|i| from + i + "WebIdentityToken=".len())
+    {
+        let end = out[start..].find('&').map_or(out.len(), |i| start + i);
+        out.replace_range(start..end, REDACTED);
+        from = start + REDACTED.len();
+    }
+    for name in [
+        "SecretAccessKey",
+        "SessionToken",
+        "Token",
+        "SecretKey",
+        "secretAccessKey",
+        "sessionToken",
+        "accessToken",
+    ] {
         let open = format!("<{name}>");
         let close = format!("</{name}>");
         let mut from = 0;
@@ -492,6 +510,15 @@ mod tests {
         let red = redact_body(xml);
         assert!(!red.contains("s3cr3t") && !red.contains("tok<"), "{red}");
         assert!(red.contains("AKIA"));
+        let form =
+            "Action=AssumeRoleWithWebIdentity&WebIdentityToken=eyJ.secret.jwt&Version=2011-06-15";
+        assert_eq!(
+            redact_body(form),
+            "Action=AssumeRoleWithWebIdentity&WebIdentityToken=[redacted]&Version=2011-06-15"
+        );
+        let sso = r#"{"roleCredentials": {"accessKeyId": "AKIA", "secretAccessKey": "s3cr3t", "sessionToken": "tok"}}"#;
+        let red = redact_body(sso);
+        assert!(!red.contains("s3cr3t") && !red.contains("\"tok\""), "{red}");
         let json = r#"{"AccessKeyId": "AKIA", "SecretAccessKey" : "s3cr3t", "Token": "tok"}"#;
         let red = redact_body(json);
         assert!(!red.contains("s3cr3t") && !red.contains("\"tok\""), "{red}");

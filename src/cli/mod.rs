@@ -76,6 +76,9 @@ pub enum CredentialFormat {
 #[derive(Debug)]
 pub struct CreateArgs {
     pub buckets: Vec<String>,
+    /// `--output FILE`: credentials go there (mode 0600), not to stdout.
+    pub output: Option<PathBuf>,
+    pub force: bool,
     pub format: CredentialFormat,
     pub duration: Option<u32>,
     pub username: Option<String>,
@@ -478,6 +481,8 @@ fn build(name: &str, mut m: Matches) -> Command {
             silent: m.flag("silent"),
             dry_run: m.flag("dry-run"),
             user_permissions_boundary: m.text("user-permissions-boundary"),
+            output: take_path(m, "output"),
+            force: m.flag("force"),
             connection: connection(m),
         }),
         "debug-bucket" => Command::DebugBucket(bucket_args(m)),

@@ -258,6 +258,14 @@ const CREATE: &[Opt] = &[
         "user-permissions-boundary",
         "Custom permissions boundary to use for created users, or 'none' to create without. Defaults to limiting to S3 based on --read-only and --write-only options.",
     ),
+    value(
+        "output",
+        Kind::OutputFile,
+        "FILE",
+        "Write the credentials to this file, readable only by you, instead of standard output",
+    )
+    .extension(),
+    flag("force", "With --output: replace the file if it exists").extension(),
 ];
 
 const POLICY: &[Opt] = &[

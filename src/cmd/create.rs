@@ -202,6 +202,11 @@ pub fn run(args: CreateArgs, env: &Env, console: &mut Console) -> Result<()> {
     } else {
         crate::bucket_name::Rules::Existing
     };
+    // The file is made (empty, private) before anything changes in AWS.
+    let destination = match &args.output {
+        Some(path) => Some(SecretFile::prepare(path, args.force)?),
+        None => None,
+    };
     let client = super::connect_to_buckets(args.connection, env, &args.buckets, rules)?;
     let mut run = Run {
         client: &client,
@@ -209,7 +214,23 @@ pub fn run(args: CreateArgs, env: &Env, console: &mut Console) -> Result<()> {
         silent,
         created: Vec::new(),
     };
-    let result = run.execute(&plan, create_bucket, bucket_region.as_deref(), format);
+    let result = run
+        .execute(&plan, create_bucket, bucket_region.as_deref(), format)
+        .and_then(|text| match destination {
+            None => run.console.line(&text),
+            Some(file) => match file.commit(&text) {
+                Ok(path) => run
+                    .console
+                    .note(&format!("Wrote the credentials to {}", path.display())),
+                // Never lose a secret that exists nowhere else.
+                Err(e) => {
+                    run.console.line(&text)?;
+                    Err(Error::runtime(format!(
+                        "{e}; the credentials were printed to standard output instead"
+                    )))
+                }
+            },
+        });
     if result.is_err() && !run.created.is_empty() {
         let mut lines = vec!["This run created these before it failed; to undo them:".to_string()];
         for (what, undo) in &run.created {
@@ -220,6 +241,74 @@ pub fn run(args: CreateArgs, env: &Env, console: &mut Console) -> Result<()> {
         }
     }
     result
+}
+
+/// `--output FILE`: a private temporary file beside the target, made before any
+/// change so an unwritable destination costs nothing, then renamed into place.
+/// Dropped without `commit` (a failed run), it is removed.
+struct SecretFile {
+    target: std::path::PathBuf,
+    temporary: std::path::PathBuf,
+    file: Option<std::fs::File>,
+    force: bool,
+}
+
+impl SecretFile {
+    fn prepare(target: &std::path::Path, force: bool) -> Result<SecretFile> {
+        use std::os::unix::fs::OpenOptionsExt;
+        let shown = target.display();
+        if !force && std::fs::symlink_metadata(target).is_ok() {
+            return Err(Error::runtime(format!(
+                "--output {shown} already exists; add --force to replace it"
+            )));
+        }
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let temporary =
+            target.with_file_name(format!(".{name}.s3-credentials-{}.tmp", std::process::id()));
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&temporary)
+            .map_err(|e| {
+                Error::runtime(format!("--output {shown}: {}", crate::cli::os_message(&e)))
+            })?;
+        Ok(SecretFile {
+            target: target.to_path_buf(),
+            temporary,
+            file: Some(file),
+            force,
+        })
+    }
+
+    /// Writes the text and moves the file into place; the error is one line.
+    fn commit(mut self, text: &str) -> std::result::Result<std::path::PathBuf, String> {
+        use std::io::Write as _;
+        let shown = self.target.display().to_string();
+        let fail = |e: std::io::Error| format!("--output {shown}: {}", crate::cli::os_message(&e));
+        let mut file = self.file.take().expect("prepared");
+        file.write_all(text.as_bytes()).map_err(fail)?;
+        file.write_all(b"\n").map_err(fail)?;
+        file.sync_all().map_err(fail)?;
+        drop(file);
+        if self.force {
+            std::fs::rename(&self.temporary, &self.target).map_err(fail)?;
+        } else {
+            // A hard link never replaces a file that appeared meanwhile.
+            std::fs::hard_link(&self.temporary, &self.target).map_err(fail)?;
+            let _ = std::fs::remove_file(&self.temporary);
+        }
+        Ok(self.target.clone())
+    }
+}
+
+impl Drop for SecretFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.temporary);
+    }
 }
 
 /// The longest IAM user name and STS role session name.
@@ -362,7 +451,7 @@ impl Run<'_, '_> {
         create_bucket: bool,
         bucket_region: Option<&str>,
         format: CredentialFormat,
-    ) -> Result<()> {
+    ) -> Result<String> {
         // Reads first: nothing changes unless every check passes.
         let mut missing = Vec::new();
         for step in &plan.buckets {
@@ -427,7 +516,7 @@ impl Run<'_, '_> {
                         )
                     }
                 };
-                self.console.line(&out)
+                Ok(out)
             }
         }
     }
@@ -582,7 +671,7 @@ impl Run<'_, '_> {
         policies: &[(String, Value)],
         known_keys: Option<Vec<String>>,
         format: CredentialFormat,
-    ) -> Result<()> {
+    ) -> Result<String> {
         let user_exists = known_keys.is_some();
         let mut created_user = false;
         if !user_exists {
@@ -647,7 +736,7 @@ impl Run<'_, '_> {
                 key.text("SecretAccessKey")
             ),
         };
-        self.console.line(&out)
+        Ok(out)
     }
 
     /// The helper role's ARN if it exists.

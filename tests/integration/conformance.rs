@@ -98,6 +98,8 @@ const EXTENSION_OPTIONS: &[&str] = &[
     "--profile TEXT",
     "--connect-timeout N",
     "--read-timeout N",
+    "--output FILE",
+    "--force",
 ];
 
 #[test]

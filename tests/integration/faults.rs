@@ -633,7 +633,7 @@ fn fault_matrix_put_object() {
 }
 
 /// How many access keys the user has, straight from moto.
-fn count_keys(user: &str) -> usize {
+pub fn count_keys(user: &str) -> usize {
     use s3_credentials::aws::{self, iam};
     use s3_credentials::cli::Connection;
     use s3_credentials::env::Env;

@@ -25,5 +25,6 @@ mod profiles;
 mod providers;
 mod redirect;
 mod scenarios;
+mod secrets;
 mod vectors;
 mod wire;
