@@ -762,3 +762,46 @@ fn a_failed_multipart_upload_through_faults_is_aborted() {
         .any(|h| h.method == "DELETE" && h.path.contains("uploadId="));
     assert!(aborted, "no AbortMultipartUpload: {:?}", proxy.hits());
 }
+
+/// A metadata service that accepts connections and never answers: the chain gives
+/// up after AWS_METADATA_SERVICE_TIMEOUT per attempt, AWS_METADATA_SERVICE_NUM_ATTEMPTS
+/// times per request, and says there are no credentials.
+#[test]
+fn a_silent_metadata_service_times_out_as_configured() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let connections = Arc::new(Mutex::new(0usize));
+    let seen = Arc::clone(&connections);
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            *seen.lock().unwrap() += 1;
+            held.push(stream);
+        }
+    });
+    let dir = TempDir::new("imds-timeout");
+    let started = Instant::now();
+    let out = run_env_in(
+        &dir.0,
+        &["whoami"],
+        &[
+            ("AWS_EC2_METADATA_DISABLED", "false"),
+            ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &url),
+            ("AWS_METADATA_SERVICE_TIMEOUT", "0.3"),
+            ("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "1"),
+        ],
+        "",
+    );
+    let elapsed = started.elapsed();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("Error: "), "{stderr}");
+    assert!(stderr.to_lowercase().contains("credentials"), "{stderr}");
+    // The token request, then the IMDSv1 fallback: one attempt each.
+    let made = *connections.lock().unwrap();
+    assert!((1..=2).contains(&made), "{made} connections");
+    assert!(
+        elapsed < Duration::from_secs(10),
+        "did not give up: {elapsed:?}"
+    );
+}
