@@ -40,14 +40,34 @@ fn statement(actions: &[&str], resource: String) -> Object {
         .with("Resource", json::strings(&[resource]))
 }
 
-/// The statements one bucket contributes for a permission and a (raw) prefix.
-pub fn bucket_statements(bucket: &str, permission: Permission, prefix: &str) -> Vec<Value> {
-    let prefix = normalize_prefix(prefix);
+/// The statements one bucket contributes for a permission and (raw) prefixes. Each
+/// prefix adds its object resources and its `s3:prefix` condition value; a prefix
+/// covering the whole bucket (`""` or `*`) makes the others redundant. One prefix
+/// gives upstream's statements exactly.
+pub fn bucket_statements(bucket: &str, permission: Permission, prefixes: &[String]) -> Vec<Value> {
+    let mut normalized: Vec<String> = Vec::new();
+    for p in prefixes.iter().map(|p| normalize_prefix(p)) {
+        if !normalized.contains(&p) {
+            normalized.push(p);
+        }
+    }
+    if normalized.is_empty() || normalized.iter().any(|p| p == "*") {
+        normalized = vec!["*".into()];
+    }
     let bucket_arn = format!("arn:aws:s3:::{bucket}");
-    let objects_arn = format!("arn:aws:s3:::{bucket}/{prefix}");
+    let objects: Vec<String> = normalized
+        .iter()
+        .map(|p| format!("arn:aws:s3:::{bucket}/{p}"))
+        .collect();
+    let objects_statement = |actions: &[&str]| {
+        Object::new()
+            .with("Effect", "Allow")
+            .with("Action", json::strings(actions))
+            .with("Resource", json::strings(&objects))
+    };
     let mut out = Vec::new();
     if permission != Permission::WriteOnly {
-        if prefix == "*" {
+        if normalized == ["*"] {
             out.push(statement(
                 &["s3:ListBucket", "s3:GetBucketLocation"],
                 bucket_arn,
@@ -56,26 +76,21 @@ pub fn bucket_statements(bucket: &str, permission: Permission, prefix: &str) -> 
             out.push(statement(&["s3:GetBucketLocation"], bucket_arn.clone()));
             let condition = Object::new().with(
                 "StringLike",
-                Object::new().with("s3:prefix", json::strings(&[prefix.as_str()])),
+                Object::new().with("s3:prefix", json::strings(&normalized)),
             );
             out.push(statement(&["s3:ListBucket"], bucket_arn).with("Condition", condition));
         }
-        out.push(statement(
-            &[
-                "s3:GetObject",
-                "s3:GetObjectAcl",
-                "s3:GetObjectLegalHold",
-                "s3:GetObjectRetention",
-                "s3:GetObjectTagging",
-            ],
-            objects_arn.clone(),
-        ));
+        out.push(objects_statement(&[
+            "s3:GetObject",
+            "s3:GetObjectAcl",
+            "s3:GetObjectLegalHold",
+            "s3:GetObjectRetention",
+            "s3:GetObjectTagging",
+        ]));
     }
     match permission {
-        Permission::ReadWrite => {
-            out.push(statement(&["s3:PutObject", "s3:DeleteObject"], objects_arn))
-        }
-        Permission::WriteOnly => out.push(statement(&["s3:PutObject"], objects_arn)),
+        Permission::ReadWrite => out.push(objects_statement(&["s3:PutObject", "s3:DeleteObject"])),
+        Permission::WriteOnly => out.push(objects_statement(&["s3:PutObject"])),
         Permission::ReadOnly => {}
     }
     out.into_iter().map(Value::Object).collect()
@@ -93,12 +108,12 @@ pub fn document(statements: Vec<Value>) -> Value {
 pub fn buckets_policy(
     buckets: &[String],
     permission: Permission,
-    prefix: &str,
+    prefixes: &[String],
     extra: &[Value],
 ) -> Value {
     let mut statements: Vec<Value> = buckets
         .iter()
-        .flat_map(|b| bucket_statements(b, permission, prefix))
+        .flat_map(|b| bucket_statements(b, permission, prefixes))
         .collect();
     statements.extend(extra.iter().cloned());
     document(statements)

@@ -62,7 +62,8 @@ pub struct PolicyArgs {
     pub buckets: Vec<String>,
     pub read_only: bool,
     pub write_only: bool,
-    pub prefix: String,
+    /// `--prefix`, repeatable; `["*"]` when not given.
+    pub prefixes: Vec<String>,
     pub statements: Vec<Value>,
     pub public_bucket: bool,
 }
@@ -83,7 +84,7 @@ pub struct CreateArgs {
     pub duration: Option<u32>,
     pub username: Option<String>,
     pub create_bucket: bool,
-    pub prefix: String,
+    pub prefixes: Vec<String>,
     pub public: bool,
     pub website: bool,
     pub read_only: bool,
@@ -213,7 +214,7 @@ pub struct LocalserverArgs {
     pub host: String,
     pub read_only: bool,
     pub write_only: bool,
-    pub prefix: String,
+    pub prefixes: Vec<String>,
     pub statements: Vec<Value>,
     pub duration: u32,
     pub connection: Connection,
@@ -437,6 +438,16 @@ fn take_bool(m: &mut Matches, long: &str) -> Option<bool> {
     }
 }
 
+/// `--prefix` given any number of times; none means the whole bucket.
+fn prefixes(m: &mut Matches) -> Vec<String> {
+    let given = m.texts("prefix");
+    if given.is_empty() {
+        vec!["*".into()]
+    } else {
+        given
+    }
+}
+
 fn statements(m: &mut Matches) -> Vec<Value> {
     m.take_all("statement")
         .into_iter()
@@ -467,7 +478,7 @@ fn build(name: &str, mut m: Matches) -> Command {
             duration: take_duration(m),
             username: m.text("username"),
             create_bucket: m.flag("create-bucket"),
-            prefix: m.text("prefix").unwrap_or_else(|| "*".into()),
+            prefixes: prefixes(m),
             public: m.flag("public"),
             website: m.flag("website"),
             read_only: m.flag("read-only"),
@@ -548,7 +559,7 @@ fn build(name: &str, mut m: Matches) -> Command {
             host: m.text("host").unwrap_or_else(|| "localhost".into()),
             read_only: m.flag("read-only"),
             write_only: m.flag("write-only"),
-            prefix: m.text("prefix").unwrap_or_else(|| "*".into()),
+            prefixes: prefixes(m),
             statements: statements(m),
             duration: take_duration(m).unwrap_or(0),
             connection: connection(m),
@@ -557,7 +568,7 @@ fn build(name: &str, mut m: Matches) -> Command {
             buckets: m.arg_texts("BUCKETS"),
             read_only: m.flag("read-only"),
             write_only: m.flag("write-only"),
-            prefix: m.text("prefix").unwrap_or_else(|| "*".into()),
+            prefixes: prefixes(m),
             statements: statements(m),
             public_bucket: m.flag("public-bucket"),
         }),
@@ -685,9 +696,14 @@ mod tests {
             panic!()
         };
         assert_eq!(
-            (a.port, a.host.as_str(), a.prefix.as_str(), a.duration),
-            (8094, "localhost", "*", 900)
+            (a.port, a.host.as_str(), a.prefixes.clone(), a.duration),
+            (8094, "localhost", vec!["*".to_string()], 900)
         );
+        let Command::Policy(p) = command(&["policy", "b", "--prefix", "a/", "--prefix", "b/"])
+        else {
+            panic!()
+        };
+        assert_eq!(p.prefixes, ["a/", "b/"]);
         let fmt = |extra: &[&str]| {
             let mut args = vec!["list-users"];
             args.extend_from_slice(extra);

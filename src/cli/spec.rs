@@ -213,7 +213,8 @@ const LIST_FORMAT: &[Opt] = &[
 
 const READ_ONLY: Opt = flag("read-only", "Only allow reading from the bucket");
 const WRITE_ONLY: Opt = flag("write-only", "Only allow writing to the bucket");
-const PREFIX: Opt = text("prefix", "Restrict to keys starting with this prefix");
+/// Repeatable here (an extension): each prefix adds its resources.
+const PREFIX: Opt = text("prefix", "Restrict to keys starting with this prefix").multiple();
 const STATEMENT: Opt = value(
     "statement",
     Kind::Statement,

@@ -75,7 +75,7 @@ pub fn plan(args: &CreateArgs) -> Result<Plan> {
                 Some(template) => template
                     .render_merged(&args.buckets)
                     .map_err(Error::Runtime)?,
-                None => buckets_policy(&args.buckets, permission, &args.prefix, &args.statements),
+                None => buckets_policy(&args.buckets, permission, &args.prefixes, &args.statements),
             };
             CredentialSteps::Temporary {
                 session_name: format!("s3.{label}.{all_buckets}"),
@@ -106,7 +106,7 @@ pub fn plan(args: &CreateArgs) -> Result<Plan> {
                         None => buckets_policy(
                             std::slice::from_ref(bucket),
                             permission,
-                            &args.prefix,
+                            &args.prefixes,
                             &args.statements,
                         ),
                     };

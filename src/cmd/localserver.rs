@@ -137,7 +137,7 @@ pub fn run(args: LocalserverArgs, env: &Env, console: &mut Console) -> Result<()
         policy: to_string_compact(&buckets_policy(
             std::slice::from_ref(&bucket),
             permission,
-            &args.prefix,
+            &args.prefixes,
             &args.statements,
         )),
         duration: args.duration,

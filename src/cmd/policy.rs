@@ -21,7 +21,7 @@ pub fn run(args: &PolicyArgs, console: &mut Console) -> Result<()> {
         buckets_policy(
             &args.buckets,
             permission(args.read_only, args.write_only),
-            &args.prefix,
+            &args.prefixes,
             &args.statements,
         )
     };
