@@ -260,7 +260,7 @@ mod tests {
 
     #[test]
     fn read_write_without_prefix_is_three_statements() {
-        let s = bucket_statements("b1", Permission::ReadWrite, "*");
+        let s = bucket_statements("b1", Permission::ReadWrite, &["*".into()]);
         assert_eq!(
             actions(&s),
             [
@@ -273,7 +273,7 @@ mod tests {
 
     #[test]
     fn a_prefix_splits_the_bucket_statement_and_adds_a_condition() {
-        let s = bucket_statements("b1", Permission::ReadOnly, "foo/");
+        let s = bucket_statements("b1", Permission::ReadOnly, &["foo/".into()]);
         assert_eq!(s.len(), 3);
         assert_eq!(
             to_string_compact(&s[1]),
@@ -286,9 +286,33 @@ mod tests {
     }
 
     #[test]
+    fn each_prefix_adds_its_resources_and_condition_value() {
+        let two = bucket_statements("b1", Permission::ReadWrite, &["a/".into(), "b".into()]);
+        assert_eq!(
+            to_string_compact(&two[1]),
+            r#"{"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": ["arn:aws:s3:::b1"], "Condition": {"StringLike": {"s3:prefix": ["a/*", "b*"]}}}"#
+        );
+        for statement in &two[2..] {
+            assert_eq!(
+                to_string_compact(statement.as_object().unwrap().get("Resource").unwrap()),
+                r#"["arn:aws:s3:::b1/a/*", "arn:aws:s3:::b1/b*"]"#
+            );
+        }
+        // Repeats collapse; the whole bucket makes the others redundant.
+        assert_eq!(
+            bucket_statements("b1", Permission::ReadOnly, &["a/".into(), "a/*".into()]),
+            bucket_statements("b1", Permission::ReadOnly, &["a/".into()])
+        );
+        assert_eq!(
+            bucket_statements("b1", Permission::ReadOnly, &["a/".into(), "".into()]),
+            bucket_statements("b1", Permission::ReadOnly, &["*".into()])
+        );
+    }
+
+    #[test]
     fn write_only_has_no_bucket_statement_whatever_the_prefix() {
         for prefix in ["*", "up/"] {
-            let s = bucket_statements("b1", Permission::WriteOnly, prefix);
+            let s = bucket_statements("b1", Permission::WriteOnly, &[prefix.into()]);
             assert_eq!(actions(&s), [r#"["s3:PutObject"]"#]);
         }
     }
@@ -301,7 +325,7 @@ mod tests {
         let doc = buckets_policy(
             &["b1".into(), "b2".into()],
             Permission::WriteOnly,
-            "*",
+            &["*".into()],
             &[extra],
         );
         assert_eq!(

@@ -275,6 +275,38 @@ impl Client {
         }
     }
 
+    /// A presigned URL for the request, valid `expires` from now: the signature and
+    /// the session token travel in the query string. Nothing is sent.
+    pub fn presign(&self, request: &Request, expires: Duration) -> Result<String, AwsError> {
+        let credentials = self
+            .credentials
+            .as_ref()
+            .ok_or_else(|| AwsError::Setup("presigning needs credentials".into()))?;
+        let (url, region) = self.url(request);
+        let signed = sign::sign(
+            &SignInput {
+                method: request.method,
+                url: &url,
+                headers: &[],
+                payload: Payload::Unsigned,
+                service: request.service,
+                region: &region,
+                time: signing_time(self.skew.get()),
+                presign: Some(expires),
+            },
+            credentials,
+        )
+        .map_err(AwsError::Setup)?;
+        let mut out = url;
+        for (k, v) in &signed.query {
+            out.push(if out.contains('?') { '&' } else { '?' });
+            out.push_str(&percent_encode(k, false));
+            out.push('=');
+            out.push_str(&percent_encode(v, false));
+        }
+        Ok(out)
+    }
+
     /// The URL (percent-encoded) and signing region for a request.
     fn url(&self, request: &Request) -> (String, String) {
         let custom = self.settings.endpoint_url(request.service);

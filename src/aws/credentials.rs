@@ -242,6 +242,7 @@ mod tests {
         let t = crate::aws::sts::Temporary {
             object: crate::json::Object::new().with("SecretAccessKey", "SECRET-VALUE-1"),
             credentials: c.clone(),
+            expiration: None,
         };
         for shown in [
             format!("{c:?}"),

@@ -43,6 +43,8 @@ pub const CREDENTIALS: &[Member] = &[
 pub struct Temporary {
     pub object: Object,
     pub credentials: crate::aws::credentials::Credentials,
+    /// As STS sent it (ISO 8601).
+    pub expiration: Option<String>,
 }
 
 fn temporary(response: &Response, action: &str, source: &'static str) -> Result<Temporary, String> {
@@ -57,6 +59,7 @@ fn temporary(response: &Response, action: &str, source: &'static str) -> Result<
             .ok_or_else(|| format!("no {name} in the {action} credentials"))
     };
     Ok(Temporary {
+        expiration: element.text_of("Expiration").map(str::to_string),
         object: xml::to_object(element, CREDENTIALS),
         credentials: crate::aws::credentials::Credentials {
             access_key_id: text("AccessKeyId")?,

@@ -62,7 +62,8 @@ pub enum Val {
 pub fn convert(kind: Kind, raw: &str) -> Result<Val, String> {
     match kind {
         Kind::Text => Ok(Val::Text(raw.to_string())),
-        Kind::Choice(choices) => {
+        Kind::ExtendedChoice(_, extra) if extra.contains(&raw) => Ok(Val::Text(raw.to_string())),
+        Kind::Choice(choices) | Kind::ExtendedChoice(choices, _) => {
             if choices.contains(&raw) {
                 Ok(Val::Text(raw.to_string()))
             } else {
@@ -91,6 +92,7 @@ pub fn convert(kind: Kind, raw: &str) -> Result<Val, String> {
             _ => Ok(Val::Path(raw.into())),
         },
         Kind::Seconds => parse_seconds(raw).map(Val::Seconds),
+        Kind::Expiry => parse_expiry(raw).map(Val::Duration),
         Kind::OutputDir => match std::fs::metadata(raw) {
             Ok(m) if !m.is_dir() => Err(format!("Directory {} is a file.", repr(raw))),
             _ => Ok(Val::Path(raw.into())),
@@ -119,6 +121,36 @@ pub fn parse_duration(raw: &str) -> Result<u32, String> {
     match seconds {
         Some(s @ 900..=43200) => Ok(s as u32),
         _ => Err("Duration must be between 15 minutes and 12 hours".into()),
+    }
+}
+
+/// SigV4's longest presigned URL: 7 days.
+pub const MAX_EXPIRY_SECS: u32 = 604_800;
+
+/// `^[0-9]+(s|m|h|d)?$`, from 1 second to 7 days.
+pub fn parse_expiry(raw: &str) -> Result<u32, String> {
+    let (digits, unit) = match raw.char_indices().last() {
+        Some((i, 's' | 'm' | 'h' | 'd')) => (&raw[..i], &raw[i..]),
+        _ => (raw, "s"),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("Expiry must be of form 3600, 3600s, 15m, 2h or 7d".into());
+    }
+    let multiplier: u64 = match unit {
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86400,
+        _ => 1,
+    };
+    let seconds = digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(multiplier));
+    match seconds {
+        Some(s @ 1..=604_800) => Ok(s as u32),
+        _ => Err(format!(
+            "Expiry must be between 1 second and 7 days ({MAX_EXPIRY_SECS} seconds), the longest SigV4 allows"
+        )),
     }
 }
 
@@ -350,5 +382,20 @@ mod tests {
         assert!(
             matches!(convert(Kind::Policy, " \t{\"a\": 1}"), Ok(Val::Policy(PolicyTemplate(t))) if t == " \t{\"a\": 1}")
         );
+    }
+
+    #[test]
+    fn expiry_is_one_second_to_seven_days() {
+        assert_eq!(parse_expiry("3600"), Ok(3600));
+        assert_eq!(parse_expiry("15m"), Ok(900));
+        assert_eq!(parse_expiry("1h"), Ok(3600));
+        assert_eq!(parse_expiry("7d"), Ok(604_800));
+        assert_eq!(parse_expiry("604800s"), Ok(604_800));
+        for bad in ["8d", "604801", "0", "0s", "99999999999999999999d"] {
+            assert!(parse_expiry(bad).unwrap_err().contains("7 days"), "{bad}");
+        }
+        for bad in ["", "h", "1.5h", "-1", "1w", "1 h"] {
+            assert!(parse_expiry(bad).unwrap_err().contains("form"), "{bad}");
+        }
     }
 }

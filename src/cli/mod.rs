@@ -5,6 +5,7 @@
 //! environment or talks to the network; file-typed options are probed while
 //! converting, as upstream does (see `convert`).
 
+pub mod completions;
 pub mod convert;
 pub mod help;
 mod parse;
@@ -72,6 +73,10 @@ pub struct PolicyArgs {
 pub enum CredentialFormat {
     Json,
     Ini,
+    /// `export NAME=value` lines (an extension).
+    Env,
+    /// The JSON a `credential_process` prints (an extension).
+    CredentialProcess,
 }
 
 #[derive(Debug)]
@@ -80,6 +85,12 @@ pub struct CreateArgs {
     /// `--output FILE`: credentials go there (mode 0600), not to stdout.
     pub output: Option<PathBuf>,
     pub force: bool,
+    /// `--wait`: print only once GetCallerIdentity works with the new keys.
+    pub wait: bool,
+    /// Seconds; `None` for the default.
+    pub wait_timeout: Option<f64>,
+    /// `--rotate`: delete the user's oldest key when it already has two.
+    pub rotate: bool,
     pub format: CredentialFormat,
     pub duration: Option<u32>,
     pub username: Option<String>,
@@ -260,6 +271,23 @@ pub enum Command {
     SetCorsPolicy(SetCorsPolicyArgs),
     SetPublicAccessBlock(SetPublicAccessBlockArgs),
     Whoami(Connection),
+    /// An extension: a presigned URL for one object.
+    Presign(PresignArgs),
+    /// An extension: a shell completion script.
+    Completions {
+        shell: String,
+    },
+}
+
+#[derive(Debug)]
+pub struct PresignArgs {
+    pub bucket: String,
+    pub key: String,
+    /// Seconds.
+    pub expires_in: u32,
+    /// `GET` or `PUT`.
+    pub method: String,
+    pub connection: Connection,
 }
 
 impl Command {
@@ -288,6 +316,8 @@ impl Command {
             Command::SetCorsPolicy(_) => "set-cors-policy",
             Command::SetPublicAccessBlock(_) => "set-public-access-block",
             Command::Whoami(_) => "whoami",
+            Command::Presign(_) => "presign",
+            Command::Completions { .. } => "completions",
         }
     }
 }
@@ -473,6 +503,8 @@ fn build(name: &str, mut m: Matches) -> Command {
             buckets: m.arg_texts("BUCKETS"),
             format: match m.text("format").as_deref() {
                 Some("ini") => CredentialFormat::Ini,
+                Some("env") => CredentialFormat::Env,
+                Some("credential-process") => CredentialFormat::CredentialProcess,
                 _ => CredentialFormat::Json,
             },
             duration: take_duration(m),
@@ -494,6 +526,9 @@ fn build(name: &str, mut m: Matches) -> Command {
             user_permissions_boundary: m.text("user-permissions-boundary"),
             output: take_path(m, "output"),
             force: m.flag("force"),
+            wait: m.flag("wait"),
+            wait_timeout: take_seconds(m, "wait-timeout"),
+            rotate: m.flag("rotate"),
             connection: connection(m),
         }),
         "debug-bucket" => Command::DebugBucket(bucket_args(m)),
@@ -618,6 +653,19 @@ fn build(name: &str, mut m: Matches) -> Command {
             connection: connection(m),
         }),
         "whoami" => Command::Whoami(connection(m)),
+        "presign" => Command::Presign(PresignArgs {
+            bucket: m.arg_text("BUCKET"),
+            key: m.arg_text("KEY"),
+            expires_in: match m.take("expires-in") {
+                Some(Val::Duration(d)) => d,
+                _ => 3600,
+            },
+            method: m.text("method").unwrap_or_else(|| "GET".into()),
+            connection: connection(m),
+        }),
+        "completions" => Command::Completions {
+            shell: m.arg_text("SHELL"),
+        },
         other => unreachable!("command {other} is in the spec table but has no builder"),
     }
 }
@@ -662,6 +710,8 @@ mod tests {
             &["set-cors-policy", "b"],
             &["set-public-access-block", "b"],
             &["whoami"],
+            &["presign", "b", "k"],
+            &["completions", "bash"],
         ];
         assert_eq!(samples.len(), spec::COMMANDS.len());
         for args in samples {

@@ -9,6 +9,8 @@
 pub enum Kind {
     Text,
     Choice(&'static [&'static str]),
+    /// Upstream's choices, then extra ones this tool adds; errors list only the first.
+    ExtendedChoice(&'static [&'static str], &'static [&'static str]),
     /// `3600`, `3600s`, `15m`, `1h`, between 15 minutes and 12 hours.
     Duration,
     /// A JSON object with Effect, Action and Resource.
@@ -27,6 +29,8 @@ pub enum Kind {
     OutputDir,
     /// A number of seconds above zero (click's `FloatRange(min=0, min_open=True)`).
     Seconds,
+    /// `presign --expires-in`: `3600`, `15m`, `1h`, `7d`, from 1 second to 7 days.
+    Expiry,
 }
 
 #[derive(Debug)]
@@ -85,6 +89,8 @@ pub struct CommandSpec {
     pub about: &'static str,
     pub args: &'static [Arg],
     pub groups: &'static [&'static [Opt]],
+    /// Not in the Python tool (see COMPATIBILITY.md).
+    pub extension: bool,
 }
 
 impl CommandSpec {
@@ -224,7 +230,14 @@ const STATEMENT: Opt = value(
 .multiple();
 
 const CREATE: &[Opt] = &[
-    value("format", Kind::Choice(&["ini", "json"]), "[ini|json]", "Output format for credentials").short('f'),
+    // env and credential-process are extensions; errors list upstream's choices.
+    value(
+        "format",
+        Kind::ExtendedChoice(&["ini", "json"], &["env", "credential-process"]),
+        "FORMAT",
+        "Output format for credentials: ini, json, env or credential-process",
+    )
+    .short('f'),
     value(
         "duration",
         Kind::Duration,
@@ -267,6 +280,38 @@ const CREATE: &[Opt] = &[
     )
     .extension(),
     flag("force", "With --output: replace the file if it exists").extension(),
+    flag(
+        "wait",
+        "Print the credentials only once they work (new keys take seconds to become active)",
+    )
+    .extension(),
+    value(
+        "wait-timeout",
+        Kind::Seconds,
+        "SECONDS",
+        "How long --wait keeps trying (default: 60)",
+    )
+    .extension(),
+    flag(
+        "rotate",
+        "If the user already has two access keys, delete the oldest one first",
+    )
+    .extension(),
+];
+
+const PRESIGN: &[Opt] = &[
+    value(
+        "expires-in",
+        Kind::Expiry,
+        "DURATION",
+        "How long the URL works: 3600, 15m, 1h or 7d (default: 1h, at most 7 days)",
+    ),
+    value(
+        "method",
+        Kind::Choice(&["GET", "PUT"]),
+        "[GET|PUT]",
+        "GET to download the object, PUT to upload it (default: GET)",
+    ),
 ];
 
 const POLICY: &[Opt] = &[
@@ -428,12 +473,27 @@ macro_rules! about {
 /// Every command, in the order the top-level help lists them.
 pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
+        name: "completions",
+        summary: "Print a shell completion script",
+        usage: "[OPTIONS] SHELL",
+        about: about!("completions"),
+        args: &[Arg {
+            name: "SHELL",
+            many: false,
+            required: true,
+            kind: Kind::Choice(&["bash", "zsh", "fish"]),
+        }],
+        groups: &[],
+        extension: true,
+    },
+    CommandSpec {
         name: "create",
         summary: "Create and return new AWS credentials for...",
         usage: "[OPTIONS] BUCKETS...",
         about: about!("create"),
         args: &[args_many("BUCKETS", true)],
         groups: &[CREATE, CONNECTION],
+        extension: false,
     },
     CommandSpec {
         name: "debug-bucket",
@@ -442,6 +502,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         about: about!("debug-bucket"),
         args: BUCKET,
         groups: &[CONNECTION],
+        extension: false,
     },
     CommandSpec {
         name: "delete-objects",
@@ -450,6 +511,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         about: about!("delete-objects"),
         args: &[arg("BUCKET"), args_many("KEYS", false)],
         groups: &[DELETE_OBJECTS, CONNECTION],
+        extension: false,
     },
     CommandSpec {
         name: "delete-user",
@@ -458,6 +520,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         about: about!("delete-user"),
         args: &[args_many("USERNAMES", true)],
         groups: &[CONNECTION],
+        extension: false,
     },
     CommandSpec {
         name: "get-bucket-policy",
@@ -466,6 +529,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         about: about!("get-bucket-policy"),
         args: BUCKET,
         groups: &[CONNECTION],
+        extension: false,
     },
     CommandSpec {
         name: "get-cors-policy",
@@ -474,6 +538,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         about: about!("get-cors-policy"),
         args: BUCKET,
         groups: &[CONNECTION],
+        extension: false,
     },
     CommandSpec {
         name: "get-object",
@@ -482,6 +547,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         about: about!("get-object"),
         args: &[arg("BUCKET"), arg("KEY")],
         groups: &[GET_OBJECT, CONNECTION],
+        extension: false,
     },
     CommandSpec {
         name: "get-objects",
@@ -490,6 +556,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         about: about!("get-objects"),
         args: &[arg("BUCKET"), args_many("KEYS", false)],
         groups: &[GET_OBJECTS, CONNECTION],
+        extension: false,
     },
     CommandSpec {
         name: "get-public-access-block",
@@ -498,6 +565,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         about: about!("get-public-access-block"),
         args: BUCKET,
         groups: &[CONNECTION],
+        extension: false,
     },
     CommandSpec {
         name: "list-bucket",
@@ -506,6 +574,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         about: about!("list-bucket"),
         args: BUCKET,
         groups: &[LIST_BUCKET, LIST_FORMAT, CONNECTION],
+        extension: false,
     },
     CommandSpec {
         name: "list-buckets",
@@ -514,6 +583,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         about: about!("list-buckets"),
         args: &[args_many("BUCKETS", false)],
         groups: &[DETAILS_BUCKETS, LIST_FORMAT, CONNECTION],
+        extension: false,
     },
     CommandSpec {
         name: "list-roles",
@@ -522,6 +592,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         about: about!("list-roles"),
         args: &[args_many("ROLE_NAMES", false)],
         groups: &[DETAILS_ROLES, LIST_FORMAT, CONNECTION],
+        extension: false,
     },
     CommandSpec {
         name: "list-user-policies",
@@ -530,6 +601,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         about: about!("list-user-policies"),
         args: &[args_many("USERNAMES", false)],
         groups: &[CONNECTION],
+        extension: false,
     },
     CommandSpec {
         name: "list-users",
@@ -538,6 +610,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         about: about!("list-users"),
         args: &[],
         groups: &[LIST_FORMAT, CONNECTION],
+        extension: false,
     },
     CommandSpec {
         name: "localserver",
@@ -546,6 +619,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         about: about!("localserver"),
         args: BUCKET,
         groups: &[LOCALSERVER, CONNECTION],
+        extension: false,
     },
     CommandSpec {
         name: "policy",
@@ -554,6 +628,16 @@ pub const COMMANDS: &[CommandSpec] = &[
         about: about!("policy"),
         args: &[args_many("BUCKETS", true)],
         groups: &[POLICY],
+        extension: false,
+    },
+    CommandSpec {
+        name: "presign",
+        summary: "Print a presigned URL for an S3 object",
+        usage: "[OPTIONS] BUCKET KEY",
+        about: about!("presign"),
+        args: &[arg("BUCKET"), arg("KEY")],
+        groups: &[PRESIGN, CONNECTION],
+        extension: true,
     },
     CommandSpec {
         name: "put-object",
@@ -571,6 +655,7 @@ pub const COMMANDS: &[CommandSpec] = &[
             },
         ],
         groups: &[PUT_OBJECT, CONNECTION],
+        extension: false,
     },
     CommandSpec {
         name: "put-objects",
@@ -579,6 +664,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         about: about!("put-objects"),
         args: &[arg("BUCKET"), args_many("OBJECTS", true)],
         groups: &[PUT_OBJECTS, CONNECTION],
+        extension: false,
     },
     CommandSpec {
         name: "set-bucket-policy",
@@ -587,6 +673,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         about: about!("set-bucket-policy"),
         args: BUCKET,
         groups: &[SET_BUCKET_POLICY, CONNECTION],
+        extension: false,
     },
     CommandSpec {
         name: "set-cors-policy",
@@ -595,6 +682,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         about: about!("set-cors-policy"),
         args: BUCKET,
         groups: &[SET_CORS_POLICY, CONNECTION],
+        extension: false,
     },
     CommandSpec {
         name: "set-public-access-block",
@@ -603,6 +691,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         about: about!("set-public-access-block"),
         args: BUCKET,
         groups: &[SET_PUBLIC_ACCESS_BLOCK, CONNECTION],
+        extension: false,
     },
     CommandSpec {
         name: "whoami",
@@ -611,6 +700,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         about: about!("whoami"),
         args: &[],
         groups: &[CONNECTION],
+        extension: false,
     },
 ];
 

@@ -6,6 +6,7 @@
 //! lists what this run created and how to remove it.
 
 use super::{Console, check_read_write};
+use crate::aws::credentials::Credentials;
 use crate::aws::error::{AwsError, ServiceError};
 use crate::aws::request::Action;
 use crate::aws::s3::{
@@ -193,6 +194,11 @@ pub fn run(args: CreateArgs, env: &Env, console: &mut Console) -> Result<()> {
         return Ok(());
     }
     check_limits(&plan)?;
+    if args.rotate && args.duration.is_some() {
+        return Err(Error::runtime(
+            "--rotate replaces access keys; --duration credentials have none to rotate",
+        ));
+    }
     let format = args.format;
     let silent = args.silent;
     let create_bucket = args.create_bucket;
@@ -214,22 +220,44 @@ pub fn run(args: CreateArgs, env: &Env, console: &mut Console) -> Result<()> {
         silent,
         created: Vec::new(),
     };
+    let wait = args.wait.then(|| {
+        std::time::Duration::from_secs_f64(args.wait_timeout.unwrap_or(DEFAULT_WAIT_SECS))
+    });
     let result = run
-        .execute(&plan, create_bucket, bucket_region.as_deref(), format)
-        .and_then(|text| match destination {
-            None => run.console.line(&text),
-            Some(file) => match file.commit(&text) {
-                Ok(path) => run
-                    .console
-                    .note(&format!("Wrote the credentials to {}", path.display())),
-                // Never lose a secret that exists nowhere else.
-                Err(e) => {
-                    run.console.line(&text)?;
-                    Err(Error::runtime(format!(
-                        "{e}; the credentials were printed to standard output instead"
-                    )))
-                }
-            },
+        .execute(&plan, create_bucket, bucket_region.as_deref(), args.rotate)
+        .and_then(|issued| {
+            // A key that does not work yet is still printed: it exists nowhere else.
+            let waited = match wait {
+                Some(limit) => wait_until_active(&client, &issued.credentials, limit).map(Some),
+                None => Ok(None),
+            };
+            match &waited {
+                Ok(Some(after)) => run.log(&format!(
+                    "The new credentials work (checked with sts:GetCallerIdentity after {:.1}s)",
+                    after.as_secs_f64()
+                ))?,
+                Ok(None) if !issued.temporary => run.log(
+                    "Note: a new access key can take 10-15 seconds to become active; add --wait to print it once it works",
+                )?,
+                _ => {}
+            }
+            let text = render(&issued, format);
+            match destination {
+                None => run.console.line(&text)?,
+                Some(file) => match file.commit(&text) {
+                    Ok(path) => run
+                        .console
+                        .note(&format!("Wrote the credentials to {}", path.display()))?,
+                    // Never lose a secret that exists nowhere else.
+                    Err(e) => {
+                        run.console.line(&text)?;
+                        return Err(Error::runtime(format!(
+                            "{e}; the credentials were printed to standard output instead"
+                        )));
+                    }
+                },
+            }
+            waited.map(|_| ()).map_err(Error::Runtime)
         });
     if result.is_err() && !run.created.is_empty() {
         let mut lines = vec!["This run created these before it failed; to undo them:".to_string()];
@@ -241,6 +269,123 @@ pub fn run(args: CreateArgs, env: &Env, console: &mut Console) -> Result<()> {
         }
     }
     result
+}
+
+/// How long `--wait` keeps trying by default, in seconds.
+const DEFAULT_WAIT_SECS: f64 = 60.0;
+
+/// Credentials this run issued, before they are rendered.
+pub struct Issued {
+    /// What `--format json` prints: the API's own object, as upstream prints it.
+    pub object: Object,
+    pub credentials: Credentials,
+    /// From `--duration` (AssumeRole), not an access key.
+    pub temporary: bool,
+    /// ISO 8601, as STS sent it.
+    pub expiration: Option<String>,
+}
+
+/// The credentials in the chosen format (no trailing newline).
+pub fn render(issued: &Issued, format: CredentialFormat) -> String {
+    let c = &issued.credentials;
+    match format {
+        CredentialFormat::Json => to_string_indent(&Value::Object(issued.object.clone()), 4),
+        CredentialFormat::Ini if issued.temporary => format!(
+            "[default]\naws_access_key_id={}\naws_secret_access_key={}\naws_session_token={}",
+            c.access_key_id,
+            c.secret_access_key,
+            c.session_token.as_deref().unwrap_or("")
+        ),
+        CredentialFormat::Ini => format!(
+            "[default]\naws_access_key_id={}\naws_secret_access_key={}",
+            c.access_key_id, c.secret_access_key
+        ),
+        CredentialFormat::Env => {
+            let mut lines = vec![
+                format!("export AWS_ACCESS_KEY_ID={}", shell_quote(&c.access_key_id)),
+                format!(
+                    "export AWS_SECRET_ACCESS_KEY={}",
+                    shell_quote(&c.secret_access_key)
+                ),
+            ];
+            if let Some(token) = &c.session_token {
+                lines.push(format!("export AWS_SESSION_TOKEN={}", shell_quote(token)));
+            }
+            lines.join("\n")
+        }
+        CredentialFormat::CredentialProcess => {
+            let mut object = Object::new()
+                .with("Version", Value::Int("1".into()))
+                .with("AccessKeyId", c.access_key_id.as_str())
+                .with("SecretAccessKey", c.secret_access_key.as_str());
+            if let Some(token) = &c.session_token {
+                object = object.with("SessionToken", token.as_str());
+            }
+            if let Some(expiration) = &issued.expiration {
+                object = object.with("Expiration", expiration.as_str());
+            }
+            to_string_indent(&Value::Object(object), 4)
+        }
+    }
+}
+
+/// Python's `shlex.quote`: bare when only safe characters, else single quotes.
+pub fn shell_quote(text: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "@%+=:,./-_".contains(c);
+    if !text.is_empty() && text.chars().all(safe) {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', "'\"'\"'"))
+    }
+}
+
+/// An access key's CreateDate, sortable as text.
+fn created_at(key: &Object) -> String {
+    match key.get("CreateDate") {
+        Some(Value::Str(s)) => s.to_string_lossy(),
+        Some(other) => crate::json::to_string_compact(other),
+        None => String::new(),
+    }
+}
+
+/// Polls sts:GetCallerIdentity with the new credentials, backing off from 0.5 s to
+/// 5 s, until they work or `limit` passes. The error is one line.
+fn wait_until_active(
+    client: &Client,
+    credentials: &Credentials,
+    limit: std::time::Duration,
+) -> std::result::Result<std::time::Duration, String> {
+    use std::time::{Duration, Instant};
+    let probe = Client::with_transport(
+        client.settings().clone(),
+        Some(credentials.clone()),
+        client.transport(),
+    );
+    let started = Instant::now();
+    let mut delay = Duration::from_millis(500);
+    loop {
+        match probe.call(&sts::GetCallerIdentity) {
+            Ok(_) => return Ok(started.elapsed()),
+            // IAM has not propagated the key yet.
+            Err(AwsError::Service(e)) if e.status == 403 => {
+                if started.elapsed() + delay > limit {
+                    return Err(format!(
+                        "The new credentials still fail after {:.0}s ({}: {}); they were printed anyway. Try them again shortly, or raise --wait-timeout",
+                        started.elapsed().as_secs_f64(),
+                        e.code,
+                        e.message
+                    ));
+                }
+                std::thread::sleep(delay);
+                delay = (delay * 2).min(Duration::from_secs(5));
+            }
+            Err(e) => {
+                return Err(format!(
+                    "Checking the new credentials: {e}; they were printed anyway"
+                ));
+            }
+        }
+    }
 }
 
 /// `--output FILE`: a private temporary file beside the target, made before any
@@ -450,8 +595,8 @@ impl Run<'_, '_> {
         plan: &Plan,
         create_bucket: bool,
         bucket_region: Option<&str>,
-        format: CredentialFormat,
-    ) -> Result<String> {
+        rotate: bool,
+    ) -> Result<Issued> {
         // Reads first: nothing changes unless every check passes.
         let mut missing = Vec::new();
         for step in &plan.buckets {
@@ -471,14 +616,17 @@ impl Run<'_, '_> {
                 boundary,
                 policies,
             } => {
-                let known_keys = match self.user_exists(user)? {
-                    true => Some(self.check_key_slots(user)?),
-                    false => None,
+                let (known_keys, retire) = match self.user_exists(user)? {
+                    true => {
+                        let (keys, retire) = self.check_key_slots(user, rotate)?;
+                        (Some(keys), retire)
+                    }
+                    false => (None, None),
                 };
                 for step in missing {
                     self.create_bucket(step, bucket_region)?;
                 }
-                self.permanent(user, boundary.as_deref(), policies, known_keys, format)
+                self.permanent(user, boundary.as_deref(), policies, known_keys, retire)
             }
             CredentialSteps::Temporary {
                 session_name,
@@ -504,19 +652,12 @@ impl Run<'_, '_> {
                     external_id: None,
                 };
                 let temporary = assume_role_after_creation(self.client, &action, created)?;
-                let out = match format {
-                    CredentialFormat::Json => to_string_indent(&Value::Object(temporary.object), 4),
-                    CredentialFormat::Ini => {
-                        let c = &temporary.credentials;
-                        format!(
-                            "[default]\naws_access_key_id={}\naws_secret_access_key={}\naws_session_token={}",
-                            c.access_key_id,
-                            c.secret_access_key,
-                            c.session_token.as_deref().unwrap_or("")
-                        )
-                    }
-                };
-                Ok(out)
+                Ok(Issued {
+                    object: temporary.object,
+                    credentials: temporary.credentials,
+                    temporary: true,
+                    expiration: temporary.expiration,
+                })
             }
         }
     }
@@ -626,7 +767,7 @@ impl Run<'_, '_> {
             match self.client.call(&iam::create_access_key(user)) {
                 Ok(result) => return Ok(result),
                 Err(e) if service_error(&e).is_some_and(|s| s.code == "LimitExceeded") => {
-                    self.check_key_slots(user)?;
+                    self.check_key_slots(user, false)?;
                     return Err(e.into());
                 }
                 Err(e) if e.outcome_unknown() => {
@@ -648,19 +789,30 @@ impl Run<'_, '_> {
         }
     }
 
-    /// IAM allows two access keys per user: name them and say how to free one.
-    /// Returns the user's key IDs.
-    fn check_key_slots(&self, user: &str) -> Result<Vec<String>> {
-        let keys = self.access_key_ids(user)?;
+    /// IAM allows two access keys per user: name them and say how to free one, or
+    /// with `rotate` pick the oldest to delete. Returns the user's key IDs and the
+    /// key to retire.
+    fn check_key_slots(&self, user: &str, rotate: bool) -> Result<(Vec<String>, Option<String>)> {
+        let result = self.client.call(&iam::list_access_keys(user, None))?;
+        let mut listed: Vec<(String, String)> = iam::access_keys(&result)
+            .items
+            .iter()
+            .map(|k| (k.text("AccessKeyId"), created_at(k)))
+            .collect();
+        let keys: Vec<String> = listed.iter().map(|(id, _)| id.clone()).collect();
+        if keys.len() >= 2 && rotate {
+            listed.sort_by(|a, b| a.1.cmp(&b.1));
+            return Ok((keys, Some(listed[0].0.clone())));
+        }
         if keys.len() >= 2 {
             return Err(Error::runtime(format!(
-                "User {user} already has {} access keys ({}); IAM allows 2. Free a slot with: aws iam delete-access-key --user-name {user} --access-key-id {}",
+                "User {user} already has {} access keys ({}); IAM allows 2. Add --rotate to replace the oldest, or free a slot with: aws iam delete-access-key --user-name {user} --access-key-id {}",
                 keys.len(),
                 keys.join(", "),
                 keys[0]
             )));
         }
-        Ok(keys)
+        Ok((keys, None))
     }
 
     /// `known_keys`: the user's access key IDs when already listed.
@@ -670,8 +822,8 @@ impl Run<'_, '_> {
         boundary: Option<&str>,
         policies: &[(String, Value)],
         known_keys: Option<Vec<String>>,
-        format: CredentialFormat,
-    ) -> Result<String> {
+        retire: Option<String>,
+    ) -> Result<Issued> {
         let user_exists = known_keys.is_some();
         let mut created_user = false;
         if !user_exists {
@@ -720,23 +872,33 @@ impl Run<'_, '_> {
             }
             self.log(&format!("Attached policy {name} to user {user}"))?;
         }
-        let before = match known_keys {
+        let mut before = match known_keys {
             Some(keys) => keys,
             None if created_user => Vec::new(),
             None => self.access_key_ids(user)?,
         };
+        if let Some(old) = retire {
+            self.client.call(&iam::delete_access_key(user, &old))?;
+            before.retain(|k| *k != old);
+            // Said even with --silent: a key that stops working must be announced.
+            self.console.note(&format!(
+                "Deleted access key {old}, the oldest of user {user}'s two keys (--rotate)"
+            ))?;
+        }
         let result = self.create_access_key(user, &before)?;
         self.log(&format!("Created access key for user: {user}"))?;
         let key = iam::one(&result, "AccessKey", iam::ACCESS_KEY).unwrap_or_default();
-        let out = match format {
-            CredentialFormat::Json => to_string_indent(&Value::Object(key), 4),
-            CredentialFormat::Ini => format!(
-                "[default]\naws_access_key_id={}\naws_secret_access_key={}",
-                key.text("AccessKeyId"),
-                key.text("SecretAccessKey")
-            ),
-        };
-        Ok(out)
+        Ok(Issued {
+            credentials: Credentials {
+                access_key_id: key.text("AccessKeyId"),
+                secret_access_key: key.text("SecretAccessKey"),
+                session_token: None,
+                source: "create",
+            },
+            object: key,
+            temporary: false,
+            expiration: None,
+        })
     }
 
     /// The helper role's ARN if it exists.

@@ -77,6 +77,11 @@ pub fn run(command: Command, env: &Env, console: &mut Console) -> Result<()> {
         Command::GetPublicAccessBlock(args) => buckets::get_public_access_block(args, env, console),
         Command::DebugBucket(args) => buckets::debug_bucket(args, env, console),
         Command::Localserver(args) => localserver::run(args, env, console),
+        Command::Presign(args) => objects::presign(args, env, console),
+        Command::Completions { shell } => console
+            .out
+            .write_all(crate::cli::completions::script(&shell).as_bytes())
+            .map_err(write_error),
     }
 }
 

@@ -8,9 +8,11 @@ use std::path::{Path, PathBuf};
 use super::transfer::{self, Progress, human_size, workers};
 use super::{Console, check_connection};
 use crate::aws::Client;
-use crate::aws::s3::{DeleteObjects, ListObjectsV2};
+use crate::aws::request::Action as _;
+use crate::aws::s3::{DeleteObjects, GetObject, ListObjectsV2, PutObject};
 use crate::cli::{
-    DeleteObjectsArgs, GetObjectArgs, GetObjectsArgs, InputFile, PutObjectArgs, PutObjectsArgs,
+    DeleteObjectsArgs, GetObjectArgs, GetObjectsArgs, InputFile, PresignArgs, PutObjectArgs,
+    PutObjectsArgs,
 };
 use crate::env::Env;
 use crate::error::{Error, Result};
@@ -517,6 +519,30 @@ pub fn delete_objects(args: DeleteObjectsArgs, env: &Env, console: &mut Console)
         "Errors deleting objects: {}",
         crate::pyrepr::value(&list)
     )))
+}
+
+/// `presign`: a SigV4 presigned GET or PUT URL for one object.
+pub fn presign(args: PresignArgs, env: &Env, console: &mut Console) -> Result<()> {
+    let client = super::connect_to_bucket(args.connection, env, &args.bucket)?;
+    let request = match args.method.as_str() {
+        "PUT" => PutObject {
+            bucket: args.bucket.clone(),
+            key: args.key.clone(),
+            body: bytes::Bytes::new(),
+            content_type: None,
+        }
+        .request(),
+        _ => GetObject {
+            bucket: args.bucket.clone(),
+            key: args.key.clone(),
+        }
+        .request(),
+    };
+    let url = client.presign(
+        &request,
+        std::time::Duration::from_secs(u64::from(args.expires_in)),
+    )?;
+    console.line(&url)
 }
 
 #[cfg(test)]

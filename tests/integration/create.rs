@@ -98,7 +98,8 @@ fn read_only_keys_can_read_and_cannot_write() {
         stderr(&out),
         "Created user: 's3.read-only.ro-e2e' with permissions boundary: 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess'\n\
          Attached policy s3.read-only.ro-e2e to user s3.read-only.ro-e2e\n\
-         Created access key for user: s3.read-only.ro-e2e\n"
+         Created access key for user: s3.read-only.ro-e2e\n\
+         Note: a new access key can take 10-15 seconds to become active; add --wait to print it once it works\n"
     );
     let c = client(
         &field(&key, "AccessKeyId"),

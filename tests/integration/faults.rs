@@ -37,6 +37,8 @@ pub enum Fault {
     CutBody,
     /// S3's 307 to the bucket's host in eu-west-1.
     Redirect307,
+    /// 403 InvalidClientTokenId: a new key IAM has not propagated yet.
+    UnknownKey,
 }
 
 impl Fault {
@@ -52,6 +54,7 @@ impl Fault {
             Fault::Truncated => "truncated XML",
             Fault::CutBody => "body cut mid-stream",
             Fault::Redirect307 => "307 to another region",
+            Fault::UnknownKey => "403 unknown key",
         }
     }
 }
@@ -73,6 +76,7 @@ struct Rule {
 pub struct Hit {
     pub method: String,
     pub path: String,
+    pub authorization: String,
     pub fault: Option<Fault>,
 }
 
@@ -137,6 +141,7 @@ fn serve(stream: TcpStream, target: &str, rule: &Mutex<Rule>, log: &Mutex<Vec<Hi
     log.lock().unwrap().push(Hit {
         method: request.method.clone(),
         path: request.path.clone(),
+        authorization: request.header("authorization").unwrap_or("").to_string(),
         fault,
     });
     let head = request.method == "HEAD";
@@ -160,6 +165,13 @@ fn serve(stream: TcpStream, target: &str, rule: &Mutex<Rule>, log: &Mutex<Vec<Hi
             400,
             &[],
             b"<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>fault</RequestId></ErrorResponse>",
+            head,
+        ),
+        Some(Fault::UnknownKey) => respond(
+            &mut out,
+            403,
+            &[],
+            b"<ErrorResponse><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code><Message>The security token included in the request is invalid.</Message></Error><RequestId>fault</RequestId></ErrorResponse>",
             head,
         ),
         Some(Fault::ResetBefore) => reset(out),

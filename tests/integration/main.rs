@@ -14,6 +14,7 @@ mod conformance;
 mod create;
 mod create_sequences;
 mod empty_root;
+mod extensions;
 mod fake;
 mod faults;
 mod hostile;

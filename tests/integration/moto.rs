@@ -135,8 +135,8 @@ pub const SCENARIO_USERS: &[&str] = &[
 
 pub const ALLOW_ALL: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}"#;
 
-fn start() -> Moto {
-    // The harness's own HTTP calls use reqwest with rustls and need a provider.
+/// Starts a moto server on a free port (auth still off) and waits until it answers.
+fn launch() -> (String, ChildStdin, Child) {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let binary = moto_binary();
     let port = free_port();
@@ -169,6 +169,37 @@ fn start() -> Moto {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
+    (url, lifeline, child)
+}
+
+/// A second moto that never checks signatures: moto 5.2.5 answers every presigned
+/// request with a 500 (`KeyError: 'HTTP_AUTHORIZATION'`) once auth is on, so
+/// presigned URLs are exercised here, and their signatures checked by botocore.
+pub struct Unauthenticated {
+    pub url: String,
+    _lifeline: Mutex<ChildStdin>,
+    _child: Mutex<Child>,
+}
+
+pub fn moto_without_auth() -> &'static Unauthenticated {
+    static MOTO: OnceLock<Unauthenticated> = OnceLock::new();
+    MOTO.get_or_init(|| {
+        let (url, lifeline, child) = launch();
+        Unauthenticated {
+            url,
+            _lifeline: Mutex::new(lifeline),
+            _child: Mutex::new(child),
+        }
+    })
+}
+
+/// The pinned moto's Python (it has botocore), for cross-checks.
+pub fn moto_python() -> PathBuf {
+    moto_binary().with_file_name("python")
+}
+
+fn start() -> Moto {
+    let (url, lifeline, child) = launch();
     let admin = bootstrap_user(&url, "admin", ALLOW_ALL);
     let users = SCENARIO_USERS
         .iter()
