@@ -129,6 +129,10 @@ const EXTENSION_OPTIONS: &[&str] = &[
     "-f, --format FORMAT",
 ];
 
+/// Upstream options whose help line an extension changes (`-f, --format [ini|json]`
+/// names two more formats here); its one-line description does not wrap.
+const MODIFIED_OPTIONS: &[&str] = &["-f, --format [ini|json]"];
+
 #[test]
 fn every_help_text_matches_the_python_tool() {
     let help = fixtures().join("conformance/help");
@@ -161,11 +165,18 @@ fn every_help_text_matches_the_python_tool() {
                 ours.push('\n');
             }
         }
-        assert_eq!(
-            ours,
-            std::fs::read_to_string(&path).unwrap(),
-            "help for {name}"
-        );
+        // Upstream options whose line the extensions change are left out of both.
+        let upstream: String = std::fs::read_to_string(&path)
+            .unwrap()
+            .lines()
+            .filter(|l| {
+                !MODIFIED_OPTIONS
+                    .iter()
+                    .any(|o| l.starts_with(&format!("  {o}")))
+            })
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert_eq!(ours, upstream, "help for {name}");
         checked += 1;
     }
     assert_eq!(checked, 23, "the top-level help and 22 commands");
