@@ -1,5 +1,6 @@
-//! Every XML response parser: the S3 and STS actions' own parsers, and the IAM
-//! result readers with each shape table.
+//! Every XML response parser: the S3 and STS actions' own parsers, the S3
+//! sub-resource readers (ACL, location, CORS, website, policy status, public access
+//! block), and the IAM result readers with each shape table.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use s3_credentials::aws::request::{Action, Response};
@@ -66,6 +67,19 @@ fuzz_target!(|data: &[u8]| {
         let _ = iam::one(&root, "PolicyVersion", iam::POLICY_VERSION);
         let _ = iam::one(&root, "Role", iam::ROLE_POLICY);
     }
+    let _ = s3::CompleteMultipartUpload {
+        bucket: "b".into(),
+        key: "k".into(),
+        upload_id: "u".into(),
+        parts: Vec::new(),
+    }
+    .parse(r());
+    let _ = s3::read_acl(data);
+    let _ = s3::read_location(data);
+    let _ = s3::read_public_access_block(data);
+    let _ = s3::read_website(data);
+    let _ = s3::read_policy_status(data);
+    let _ = s3::read_cors_rules(data);
     if let Ok(root) = xml::parse(data) {
         let _ = xml::to_object(&root, s3::PUBLIC_ACCESS_BLOCK);
         let _ = xml::to_object(&root, s3::OBJECT);

@@ -368,3 +368,112 @@ fn non_utf8_arguments_are_a_usage_error_not_a_crash() {
     assert_eq!(out.status.code(), Some(2));
     assert!(last_line(&out.stderr).starts_with("Error: Invalid value for 'BUCKETS...'"));
 }
+
+/// Bad input of every kind the reliability issue names: one clear line, the exit
+/// code upstream (click) would give, and no request for what can be checked first.
+#[test]
+fn bad_input_gets_one_clear_error_line() {
+    let dir = TempDir::new("bad-input");
+    std::fs::write(dir.0.join("latin1.json"), b"{\"a\": \"caf\xe9\"}").unwrap();
+    std::fs::create_dir_all(dir.0.join("a-directory")).unwrap();
+    let server = crate::fake::FakeServer::start(Vec::new());
+    let keys = ["--access-key", "AK", "--secret-key", "SK"];
+    let with_keys = |args: &[&str]| -> Vec<String> {
+        let mut all: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        all.extend(keys.iter().map(|a| a.to_string()));
+        all
+    };
+    let cases: Vec<(Vec<String>, i32, String)> = vec![
+        (
+            with_keys(&["whoami", "--endpoint-url", "http://[::1"]),
+            1,
+            "Error: Invalid endpoint URL \"http://[::1\": invalid IPv6 address".into(),
+        ),
+        (
+            with_keys(&["whoami", "--endpoint-url", "localhost:9000"]),
+            1,
+            "Error: Invalid endpoint URL \"localhost:9000\": it must start with http:// or https:// and name a host".into(),
+        ),
+        (
+            vec!["create".into(), "b1".into(), "--dry-run".into(), "--policy".into(), "latin1.json".into()],
+            2,
+            "Error: Invalid value for '--policy': 'latin1.json': not UTF-8 text".into(),
+        ),
+        (
+            vec!["whoami".into(), "--auth".into(), "latin1.json".into()],
+            1,
+            "Error: --auth latin1.json: not UTF-8 text".into(),
+        ),
+        (
+            vec!["whoami".into(), "--auth".into(), "a-directory".into()],
+            2,
+            "Error: Invalid value for '-a' / '--auth': 'a-directory': Is a directory".into(),
+        ),
+        (
+            vec!["policy".into(), "b1".into(), "--read-only".into(), "--write-only".into()],
+            1,
+            "Error: Cannot use --read-only and --write-only at the same time".into(),
+        ),
+        (
+            with_keys(&["list-bucket", "a/b", "--endpoint-url", &server.url]),
+            1,
+            "Error: Invalid bucket name 'a/b': bucket names have only letters, digits, dots, hyphens and underscores, not '/'".into(),
+        ),
+        (
+            with_keys(&["create", "My_Bucket", "-c", "--endpoint-url", &server.url]),
+            1,
+            "Error: Invalid bucket name 'My_Bucket': bucket names have only lowercase letters, digits, dots and hyphens, not 'M'".into(),
+        ),
+        (
+            with_keys(&["get-object", "10.0.0.1", "k", "--endpoint-url", &server.url]),
+            1,
+            "Error: Invalid bucket name '10.0.0.1': bucket names must not look like an IP address".into(),
+        ),
+        (
+            with_keys(&["create", "xn--bucket", "-c", "--endpoint-url", &server.url]),
+            1,
+            "Error: Invalid bucket name 'xn--bucket': the prefix xn-- is reserved".into(),
+        ),
+        (
+            with_keys(&["create", "data-s3alias", "-c", "--endpoint-url", &server.url]),
+            1,
+            "Error: Invalid bucket name 'data-s3alias': the suffix -s3alias is reserved for access point aliases".into(),
+        ),
+        (
+            with_keys(&["create", &"a".repeat(64), "-c", "--username", "u", "--endpoint-url", &server.url]),
+            1,
+            format!("Error: Invalid bucket name '{}': bucket names are 3 to 63 characters long, this one has 64", "a".repeat(64)),
+        ),
+    ];
+    for (args, code, error) in cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = run_in(&dir.0, &args, b"");
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(last_line(&out.stderr), error, "{args:?}");
+    }
+    assert!(
+        server.recorded().is_empty(),
+        "a request was sent: {:?}",
+        server.recorded()
+    );
+
+    // An argument that is not UTF-8 is named, as a usage error.
+    use std::os::unix::ffi::OsStrExt;
+    let out = std::process::Command::new(crate::common::BIN)
+        .arg("policy")
+        .arg(std::ffi::OsStr::from_bytes(b"b\xffx"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let line = last_line(&out.stderr);
+    assert!(
+        line.starts_with("Error: Invalid value for 'BUCKETS...': ")
+            && line.ends_with("is not valid UTF-8."),
+        "{line}"
+    );
+}
