@@ -603,3 +603,106 @@ fn completion_scripts_load_and_complete_in_their_shells() {
         assert!(fish.contains(&format!("\n{format}\t")), "{fish}");
     }
 }
+
+#[test]
+fn localserver_serves_credentials_for_several_prefixes() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let dir = TempDir::new("ext-ls-prefixes");
+    make_bucket(&dir.0, "ext-ls-prefixes");
+    std::fs::write(dir.0.join("f.txt"), "content\n").unwrap();
+    for key in ["a/1.txt", "b/2.txt", "c/3.txt"] {
+        ok(&admin(
+            &dir.0,
+            &["put-object", "ext-ls-prefixes", key, "f.txt", "-s"],
+        ));
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let m = moto();
+    let mut child = std::process::Command::new(BIN)
+        .args(["localserver", "ext-ls-prefixes", "--read-only", "-d", "15m"])
+        .args(["--prefix", "a/", "--prefix", "b/", "--host", "127.0.0.1"])
+        .args([
+            "--port",
+            &port.to_string(),
+            "--endpoint-url",
+            &m.url,
+            "--debug",
+        ])
+        .env_clear()
+        .envs(crate::common::HERMETIC_ENV.iter().copied())
+        .env("AWS_ACCESS_KEY_ID", &m.admin.id)
+        .env("AWS_SECRET_ACCESS_KEY", &m.admin.secret)
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut startup = String::new();
+    while !startup.contains("Press Ctrl+C to stop") {
+        assert!(
+            stderr.read_line(&mut startup).unwrap() > 0,
+            "localserver exited: {startup}"
+        );
+    }
+    // moto does not apply session policies (MOTO.md), so the policy is read from
+    // the AssumeRole request itself (--debug shows it) rather than from a denial.
+    let assume = startup
+        .lines()
+        .find(|l| l.starts_with("> Action=AssumeRole&"))
+        .unwrap_or_else(|| panic!("no AssumeRole body: {startup}"));
+    let sent = s3_credentials::aws::xml::percent_decode(assume, true);
+    assert!(
+        sent.contains(r#""s3:prefix": ["a/*", "b/*"]"#)
+            && sent.contains(r#""Resource": ["arn:aws:s3:::ext-ls-prefixes/a/*", "arn:aws:s3:::ext-ls-prefixes/b/*"]"#),
+        "{sent}"
+    );
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(stream, "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b)
+        .unwrap_or("");
+    let field = |key: &str| {
+        let marker = format!("\"{key}\": \"");
+        let start = body
+            .find(&marker)
+            .unwrap_or_else(|| panic!("{key}: {body}"))
+            + marker.len();
+        body[start..start + body[start..].find('"').unwrap()].to_string()
+    };
+    let (id, secret, token) = (
+        field("AccessKeyId"),
+        field("SecretAccessKey"),
+        field("SessionToken"),
+    );
+    let read = |key: &str| {
+        run_env_in(
+            &dir.0,
+            &[
+                "get-object",
+                "ext-ls-prefixes",
+                key,
+                "--access-key",
+                &id,
+                "--secret-key",
+                &secret,
+                "--session-token",
+                &token,
+                "--endpoint-url",
+                &m.url,
+            ],
+            &[],
+            "",
+        )
+    };
+    assert_eq!(ok(&read("a/1.txt")), "content\n");
+    assert_eq!(ok(&read("b/2.txt")), "content\n");
+}
