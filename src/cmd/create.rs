@@ -225,40 +225,7 @@ pub fn run(args: CreateArgs, env: &Env, console: &mut Console) -> Result<()> {
     });
     let result = run
         .execute(&plan, create_bucket, bucket_region.as_deref(), args.rotate)
-        .and_then(|issued| {
-            // A key that does not work yet is still printed: it exists nowhere else.
-            let waited = match wait {
-                Some(limit) => wait_until_active(&client, &issued.credentials, limit).map(Some),
-                None => Ok(None),
-            };
-            match &waited {
-                Ok(Some(after)) => run.log(&format!(
-                    "The new credentials work (checked with sts:GetCallerIdentity after {:.1}s)",
-                    after.as_secs_f64()
-                ))?,
-                Ok(None) if !issued.temporary => run.log(
-                    "Note: a new access key can take 10-15 seconds to become active; add --wait to print it once it works",
-                )?,
-                _ => {}
-            }
-            let text = render(&issued, format);
-            match destination {
-                None => run.console.line(&text)?,
-                Some(file) => match file.commit(&text) {
-                    Ok(path) => run
-                        .console
-                        .note(&format!("Wrote the credentials to {}", path.display()))?,
-                    // Never lose a secret that exists nowhere else.
-                    Err(e) => {
-                        run.console.line(&text)?;
-                        return Err(Error::runtime(format!(
-                            "{e}; the credentials were printed to standard output instead"
-                        )));
-                    }
-                },
-            }
-            waited.map(|_| ()).map_err(Error::Runtime)
-        });
+        .and_then(|issued| run.deliver(&issued, format, wait, destination));
     if result.is_err() && !run.created.is_empty() {
         let mut lines = vec!["This run created these before it failed; to undo them:".to_string()];
         for (what, undo) in &run.created {
@@ -582,6 +549,47 @@ fn create_once<A: Action>(
 }
 
 impl Run<'_, '_> {
+    /// `--wait` if asked, then the credentials to stdout or the `--output` file. A
+    /// key that does not work yet is still printed: it exists nowhere else.
+    fn deliver(
+        &mut self,
+        issued: &Issued,
+        format: CredentialFormat,
+        wait: Option<std::time::Duration>,
+        destination: Option<SecretFile>,
+    ) -> Result<()> {
+        let waited = match wait {
+            Some(limit) => wait_until_active(self.client, &issued.credentials, limit).map(Some),
+            None => Ok(None),
+        };
+        match &waited {
+            Ok(Some(after)) => self.log(&format!(
+                "The new credentials work (checked with sts:GetCallerIdentity after {:.1}s)",
+                after.as_secs_f64()
+            ))?,
+            Ok(None) if !issued.temporary => self.log(
+                "Note: a new access key can take 10-15 seconds to become active; add --wait to print it once it works",
+            )?,
+            _ => {}
+        }
+        let text = render(issued, format);
+        match destination {
+            None => self.console.line(&text)?,
+            Some(file) => match file.commit(&text) {
+                Ok(path) => self
+                    .console
+                    .note(&format!("Wrote the credentials to {}", path.display()))?,
+                Err(e) => {
+                    self.console.line(&text)?;
+                    return Err(Error::runtime(format!(
+                        "{e}; the credentials were printed to standard output instead"
+                    )));
+                }
+            },
+        }
+        waited.map(|_| ()).map_err(Error::Runtime)
+    }
+
     fn log(&mut self, line: &str) -> Result<()> {
         if self.silent {
             Ok(())
