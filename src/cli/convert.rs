@@ -100,24 +100,34 @@ pub fn convert(kind: Kind, raw: &str) -> Result<Val, String> {
     }
 }
 
-/// `^[0-9]+(s|m|h)?$`, then 15 minutes to 12 hours.
-pub fn parse_duration(raw: &str) -> Result<u32, String> {
-    let (digits, unit) = match raw.char_indices().last() {
-        Some((i, 's' | 'm' | 'h')) => (&raw[..i], &raw[i..]),
-        _ => (raw, "s"),
+/// Digits with an optional unit suffix from `units` (none means seconds): the
+/// seconds, `Ok(None)` when the number overflows, `Err` when the form is wrong.
+fn seconds_with_unit(raw: &str, units: &[(char, u64)]) -> Result<Option<u64>, ()> {
+    let (digits, multiplier) = match raw.chars().last() {
+        Some(c) if c.is_ascii_alphabetic() => {
+            let &(_, m) = units.iter().find(|(u, _)| *u == c).ok_or(())?;
+            (&raw[..raw.len() - 1], m)
+        }
+        _ => (raw, 1),
     };
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err("Duration must be of form 3600s or 15m or 2h".into());
+        return Err(());
     }
-    let multiplier: u64 = match unit {
-        "m" => 60,
-        "h" => 3600,
-        _ => 1,
-    };
-    let seconds = digits
+    Ok(digits
         .parse::<u64>()
         .ok()
-        .and_then(|n| n.checked_mul(multiplier));
+        .and_then(|n| n.checked_mul(multiplier)))
+}
+
+const SECONDS: (char, u64) = ('s', 1);
+const MINUTES: (char, u64) = ('m', 60);
+const HOURS: (char, u64) = ('h', 3600);
+const DAYS: (char, u64) = ('d', 86400);
+
+/// `^[0-9]+(s|m|h)?$`, then 15 minutes to 12 hours.
+pub fn parse_duration(raw: &str) -> Result<u32, String> {
+    let seconds = seconds_with_unit(raw, &[SECONDS, MINUTES, HOURS])
+        .map_err(|()| "Duration must be of form 3600s or 15m or 2h".to_string())?;
     match seconds {
         Some(s @ 900..=43200) => Ok(s as u32),
         _ => Err("Duration must be between 15 minutes and 12 hours".into()),
@@ -129,23 +139,8 @@ pub const MAX_EXPIRY_SECS: u32 = 604_800;
 
 /// `^[0-9]+(s|m|h|d)?$`, from 1 second to 7 days.
 pub fn parse_expiry(raw: &str) -> Result<u32, String> {
-    let (digits, unit) = match raw.char_indices().last() {
-        Some((i, 's' | 'm' | 'h' | 'd')) => (&raw[..i], &raw[i..]),
-        _ => (raw, "s"),
-    };
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err("Expiry must be of form 3600, 3600s, 15m, 2h or 7d".into());
-    }
-    let multiplier: u64 = match unit {
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86400,
-        _ => 1,
-    };
-    let seconds = digits
-        .parse::<u64>()
-        .ok()
-        .and_then(|n| n.checked_mul(multiplier));
+    let seconds = seconds_with_unit(raw, &[SECONDS, MINUTES, HOURS, DAYS])
+        .map_err(|()| "Expiry must be of form 3600, 3600s, 15m, 2h or 7d".to_string())?;
     match seconds {
         Some(s @ 1..=604_800) => Ok(s as u32),
         _ => Err(format!(

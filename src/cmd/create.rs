@@ -753,12 +753,21 @@ impl Run<'_, '_> {
         }
     }
 
-    fn access_key_ids(&self, user: &str) -> Result<Vec<String>> {
+    /// The user's access keys: (ID, creation date as sortable text).
+    fn list_keys(&self, user: &str) -> Result<Vec<(String, String)>> {
         let result = self.client.call(&iam::list_access_keys(user, None))?;
         Ok(iam::access_keys(&result)
             .items
             .iter()
-            .map(|k| k.text("AccessKeyId"))
+            .map(|k| (k.text("AccessKeyId"), created_at(k)))
+            .collect())
+    }
+
+    fn access_key_ids(&self, user: &str) -> Result<Vec<String>> {
+        Ok(self
+            .list_keys(user)?
+            .into_iter()
+            .map(|(id, _)| id)
             .collect())
     }
 
@@ -801,12 +810,7 @@ impl Run<'_, '_> {
     /// with `rotate` pick the oldest to delete. Returns the user's key IDs and the
     /// key to retire.
     fn check_key_slots(&self, user: &str, rotate: bool) -> Result<(Vec<String>, Option<String>)> {
-        let result = self.client.call(&iam::list_access_keys(user, None))?;
-        let mut listed: Vec<(String, String)> = iam::access_keys(&result)
-            .items
-            .iter()
-            .map(|k| (k.text("AccessKeyId"), created_at(k)))
-            .collect();
+        let mut listed = self.list_keys(user)?;
         let keys: Vec<String> = listed.iter().map(|(id, _)| id.clone()).collect();
         if keys.len() >= 2 && rotate {
             listed.sort_by(|a, b| a.1.cmp(&b.1));

@@ -151,3 +151,30 @@ pub fn ok(out: &Output) -> String {
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// Creates a bucket in moto as the admin (with a seed user named after it).
+pub fn make_bucket(dir: &Path, bucket: &str) {
+    ok(&as_admin_in(
+        dir,
+        &crate::moto::moto().url,
+        &[
+            "create",
+            bucket,
+            "-c",
+            "--username",
+            &format!("seed-{bucket}"),
+        ],
+        "",
+    ));
+}
+
+/// A string member of indented JSON output (`"Key": "value"`), read as text.
+pub fn json_text(json: &str, key: &str) -> String {
+    let marker = format!("\"{key}\": \"");
+    let start = json
+        .find(&marker)
+        .unwrap_or_else(|| panic!("{key} in {json}"))
+        + marker.len();
+    let end = json[start..].find('"').unwrap() + start;
+    json[start..end].to_string()
+}

@@ -5,35 +5,12 @@
 use std::path::Path;
 use std::process::Output;
 
-use crate::common::{BIN, TempDir, as_admin_in, ok, run_env_in};
+use crate::common::{BIN, TempDir, as_admin_in, json_text, make_bucket, ok, run_env_in};
 use crate::faults::{Fault, FaultProxy, count_keys};
 use crate::moto::moto;
 
 fn admin(dir: &Path, args: &[&str]) -> Output {
     as_admin_in(dir, &moto().url, args, "")
-}
-
-fn make_bucket(dir: &Path, bucket: &str) {
-    ok(&admin(
-        dir,
-        &[
-            "create",
-            bucket,
-            "-c",
-            "--username",
-            &format!("seed-{bucket}"),
-        ],
-    ));
-}
-
-fn json_text(json: &str, key: &str) -> String {
-    let marker = format!("\"{key}\": \"");
-    let start = json
-        .find(&marker)
-        .unwrap_or_else(|| panic!("{key} in {json}"))
-        + marker.len();
-    let end = json[start..].find('"').unwrap() + start;
-    json[start..end].to_string()
 }
 
 /// Runs a shell script with the binary on PATH and moto as the endpoint.
@@ -670,18 +647,10 @@ fn localserver_serves_credentials_for_several_prefixes() {
         .split_once("\r\n\r\n")
         .map(|(_, b)| b)
         .unwrap_or("");
-    let field = |key: &str| {
-        let marker = format!("\"{key}\": \"");
-        let start = body
-            .find(&marker)
-            .unwrap_or_else(|| panic!("{key}: {body}"))
-            + marker.len();
-        body[start..start + body[start..].find('"').unwrap()].to_string()
-    };
     let (id, secret, token) = (
-        field("AccessKeyId"),
-        field("SecretAccessKey"),
-        field("SessionToken"),
+        json_text(body, "AccessKeyId"),
+        json_text(body, "SecretAccessKey"),
+        json_text(body, "SessionToken"),
     );
     let read = |key: &str| {
         run_env_in(

@@ -2,18 +2,9 @@
 //! multipart), downloads (stdout, files, patterns), deletes; and a download cut
 //! mid-body by a scripted server, which must leave no file behind.
 
-use crate::common::{TempDir, as_admin_in, ok, run_env};
+use crate::common::{TempDir, as_admin_in, make_bucket, ok, run_env};
 use crate::fake::{Canned, FakeServer};
 use crate::moto::moto;
-
-fn make_bucket(dir: &std::path::Path, name: &str) {
-    ok(&as_admin_in(
-        dir,
-        &moto().url,
-        &["create", name, "-c", "--username", &format!("seed-{name}")],
-        "",
-    ));
-}
 
 #[test]
 fn files_stdin_and_directories_round_trip() {

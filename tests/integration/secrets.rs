@@ -4,33 +4,8 @@
 
 use std::os::unix::fs::PermissionsExt;
 
-use crate::common::{TempDir, as_admin_in, ok, run_env_in};
+use crate::common::{TempDir, as_admin_in, json_text, make_bucket, ok, run_env_in};
 use crate::moto::moto;
-
-fn json_text(json: &str, key: &str) -> String {
-    let marker = format!("\"{key}\": \"");
-    let start = json
-        .find(&marker)
-        .unwrap_or_else(|| panic!("{key} in {json}"))
-        + marker.len();
-    let end = json[start..].find('"').unwrap() + start;
-    json[start..end].to_string()
-}
-
-fn make_bucket(dir: &std::path::Path, bucket: &str) {
-    ok(&as_admin_in(
-        dir,
-        &moto().url,
-        &[
-            "create",
-            bucket,
-            "-c",
-            "--username",
-            &format!("seed-{bucket}"),
-        ],
-        "",
-    ));
-}
 
 #[test]
 fn debug_output_never_shows_a_secret() {
